@@ -1,0 +1,49 @@
+"""ShopOffice entry point: ``create_app`` builds the Flask app. There is no module-level app."""
+from __future__ import annotations
+
+from flask import Flask
+
+from office import access, cli, db, errors
+from office.config import Defaults, finalize, instance_path
+from office.extensions import babel, csrf
+from office.i18n import html_lang, select_locale
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app: defaults, then OFFICE_* variables, then ``overrides`` (tests)."""
+    instance = instance_path(overrides)
+    app = Flask(__name__, instance_path=str(instance))
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("OFFICE")
+    app.config.update(overrides or {})
+    finalize(app.config, instance)
+
+    # /healthz opens its own connection so a dead database gives 503 JSON, not a 500 page.
+    db.init_app(app, excluded_endpoints=("static", "home.healthz"))
+    access.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    from tasks.queue import huey
+
+    huey.immediate = bool(app.config["HUEY_IMMEDIATE"])
+
+    from office.audit import bp as audit_bp
+    from office.auth import bp as auth_bp
+    from office.departments import bp as departments_bp
+    from office.home import bp as home_bp
+    from office.people import bp as people_bp
+
+    for blueprint in (home_bp, auth_bp, people_bp, departments_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+    errors.register(app)
+    cli.register(app)
+
+    @app.context_processor
+    def shell_context():
+        locale = select_locale()
+        return {"html_lang": html_lang(locale), "languages": app.config["LANGUAGES"], "current_locale": locale}
+
+    return app

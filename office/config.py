@@ -1,0 +1,90 @@
+"""Configuration: defaults, OFFICE_* environment variables, per-app overrides.
+
+Owns where runtime files live (the instance folder) and the secret key file.
+Imports nothing from the rest of the package.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_path(overrides: dict | None = None) -> Path:
+    """The folder for runtime files: overrides, then OFFICE_INSTANCE_PATH, then ./instance."""
+    value = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("OFFICE_INSTANCE_PATH")
+    path = Path(value) if value else ROOT / "instance"
+    path = path.resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class Defaults:
+    """Every setting the app reads, with its default. Each one can be set as OFFICE_<NAME>."""
+
+    # Filled in by finalize() when left empty, because they depend on the instance folder.
+    DATABASE_URL = ""
+    SECRET_KEY = ""
+    HUEY_PATH = ""
+    REDIS_URL = ""
+    HUEY_IMMEDIATE = False
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
+
+    # Login throttling: this many failures for one username (or ten times as many
+    # from one address) within the window lock further attempts until it passes.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+
+    PASSWORD_MIN_LENGTH = 8
+    # werkzeug's default (scrypt); tests lower the cost with "pbkdf2:sha256:1000".
+    PASSWORD_HASH_METHOD = "scrypt"
+
+    PAGE_SIZE = 50
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set OFFICE_SESSION_COOKIE_SECURE=true behind HTTPS
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+
+def finalize(config, instance: Path) -> None:
+    """Fill the settings whose defaults live in the instance folder."""
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'office.db'}"
+    if not config.get("HUEY_PATH"):
+        config["HUEY_PATH"] = str(instance / "huey.db")
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = load_or_create_secret(instance / "secret_key")
+
+
+def load_or_create_secret(path: Path) -> str:
+    """Read the key kept in ``path``, creating it once (0600) when missing.
+
+    O_EXCL makes the first of several starting workers the only writer; the
+    others read what it wrote.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another worker may have created it a moment ago and not yet written it.
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} is empty; delete it to generate a new key")
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

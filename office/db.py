@@ -1,0 +1,78 @@
+"""The one database object every model binds to, and its per-request connection.
+
+``db`` is a proxy filled by ``init_app`` from DATABASE_URL, so models can be
+declared before any app exists. Imports only peewee.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from peewee import DatabaseProxy, Model, SqliteDatabase
+from playhouse.db_url import connect as connect_url
+
+db = DatabaseProxy()
+
+# WAL lets readers run while one writer commits; busy_timeout makes a second
+# writer wait instead of failing at once.
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "normal",
+    "foreign_keys": 1,
+    "busy_timeout": 10000,
+    "cache_size": -16000,
+}
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+def open_database(url: str):
+    """Build a peewee Database for ``url``; SQLite URLs get the pragmas above."""
+    if url.startswith("sqlite"):
+        database = connect_url(url, pragmas=SQLITE_PRAGMAS)
+    else:
+        database = connect_url(url)
+    return database
+
+
+def is_sqlite() -> bool:
+    return isinstance(db.obj, SqliteDatabase)
+
+
+def init_app(app, excluded_endpoints: tuple[str, ...] = ("static",)) -> None:
+    """Point the proxy at the app's database and open one connection per request.
+
+    Endpoints in ``excluded_endpoints`` (static files, long-lived streams) never
+    hold a connection.
+    """
+    db.initialize(open_database(app.config["DATABASE_URL"]))
+
+    @app.before_request
+    def _connect():
+        from flask import request
+
+        if request.endpoint not in excluded_endpoints:
+            db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not db.is_closed():
+            db.close()
+
+
+MIGRATIONS_DIR = str(Path(__file__).with_name("migrations"))
+
+
+def migration_runner():
+    """peewee's migration runner over office/migrations, history in ``schema_migrations``."""
+    from playhouse.migrations import Runner
+
+    return Runner(db.obj, directory=MIGRATIONS_DIR, table_name="schema_migrations")
+
+
+def migrate() -> list[str]:
+    """Apply pending migrations in order (each in its own transaction); return their names."""
+    return migration_runner().up()

@@ -1,0 +1,73 @@
+"""Demo data: a believable multi-platform seller, for first start and e2e tests.
+
+Goes through the same rules as the UI (accounts, tree), so the audit trail
+shows how the company was set up.
+"""
+from __future__ import annotations
+
+from office.db import db
+from office.departments.tree import create_department, update_department
+from office.models.people import Department, User
+from office.people.accounts import create_user
+
+DEMO_PASSWORD = "demo1234"
+
+# (name, parent name)
+DEPARTMENTS = (
+    ("总经办", None),
+    ("运营推广部", None),
+    ("天猫运营组", "运营推广部"),
+    ("京东拼多多运营组", "运营推广部"),
+    ("抖音直播组", "运营推广部"),
+    ("设计策划部", None),
+    ("客服部", None),
+    ("售前组", "客服部"),
+    ("售后组", "客服部"),
+    ("物流仓储部", None),
+    ("采购部", None),
+    ("人事部", None),
+    ("财务部", None),
+)
+
+# (username, name, title, role, department, mobile, heads)
+STAFF = (
+    ("admin", "周敏", "系统管理员", "admin", "总经办", "13757120001", None),
+    ("chenjh", "陈建华", "总经理", "director", "总经办", "13757120002", "总经办"),
+    ("wanglei", "王磊", "运营总监", "head", "运营推广部", "13857120003", "运营推广部"),
+    ("lina", "李娜", "天猫店长", "head", "天猫运营组", "13857120004", "天猫运营组"),
+    ("zhaopeng", "赵鹏", "推广专员（直通车/引力魔方）", "staff", "天猫运营组", "13957120005", None),
+    ("sunyue", "孙悦", "京东/拼多多运营", "staff", "京东拼多多运营组", "15057120006", None),
+    ("gaofei", "高飞", "抖音直播运营", "staff", "抖音直播组", "15057120007", None),
+    ("liuyang", "刘洋", "设计主管", "head", "设计策划部", "15157120008", "设计策划部"),
+    ("huangting", "黄婷", "美工", "staff", "设计策划部", "15157120009", None),
+    ("wuhao", "吴昊", "文案策划", "staff", "设计策划部", "15257120010", None),
+    ("zhengli", "郑丽", "客服主管", "head", "客服部", "15257120011", "客服部"),
+    ("hejing", "何静", "售前客服", "staff", "售前组", "15857120012", None),
+    ("machao", "马超", "售前客服", "staff", "售前组", "15857120013", None),
+    ("xunuo", "许诺", "售后专员", "staff", "售后组", "17757120014", None),
+    ("fenggang", "冯刚", "仓储主管", "head", "物流仓储部", "18057120015", "物流仓储部"),
+    ("hanxue", "韩雪", "打单发货员", "staff", "物流仓储部", "18057120016", None),
+    ("caoyong", "曹勇", "仓管员", "staff", "物流仓储部", "18157120017", None),
+    ("dengfang", "邓芳", "采购主管", "head", "采购部", "18257120018", "采购部"),
+    ("pengjun", "彭军", "采购专员", "staff", "采购部", "18357120019", None),
+    ("jianglin", "蒋琳", "人事主管", "head", "人事部", "18657120020", "人事部"),
+    ("dumei", "杜梅", "财务主管", "head", "财务部", "18757120021", "财务部"),
+    ("xiaoran", "萧然", "出纳", "staff", "财务部", "18857120022", None),
+)
+
+
+def seed() -> list[User]:
+    """Create the departments and staff in one transaction; return the users."""
+    with db.atomic():
+        departments: dict[str, Department] = {}
+        for name, parent in DEPARTMENTS:
+            departments[name] = create_department(name, departments.get(parent))
+        users = []
+        for username, name, title, role, department, phone, heads in STAFF:
+            user = create_user(username, DEMO_PASSWORD, display_name=name, role=role,
+                               department=departments[department], title=title, phone=phone,
+                               email=f"{username}@zhixing-shop.cn")
+            if heads:
+                update_department(departments[heads], head=user)
+            users.append(user)
+    return users

@@ -1,0 +1,14 @@
+"""Forms for the department tree."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    parent = SelectField(_l("Parent department"), coerce=int)
+
+
+class DepartmentEditForm(DepartmentForm):
+    head = SelectField(_l("Head"), coerce=int)

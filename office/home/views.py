@@ -1,0 +1,59 @@
+"""Views: / (home) and /healthz."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import jsonify, render_template
+from flask_login import current_user, login_required
+from peewee import JOIN
+
+from office.db import db
+from office.home import bp
+from office.models.audit import LOGIN_FAILED, AuditEvent
+from office.models.base import utcnow
+from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, Department, User
+from office.people.queries import directory
+
+
+@bp.route("/")
+@login_required
+def index():
+    """GET: the signed-in user's start page: their team, and account figures for admins."""
+    user = current_user._get_current_object()
+    department = None
+    team = []
+    if user.department_id:
+        department = (Department.select(Department, User)
+                      .join(User, join_type=JOIN.LEFT_OUTER, on=(Department.head == User.id), attr="head")
+                      .where(Department.id == user.department_id).first())
+        team = list(directory(department_id=user.department_id).limit(12))
+    figures = None
+    if user.has_role(ROLE_ADMIN, ROLE_DIRECTOR):
+        figures = {
+            "active_users": User.select().where(User.is_active).count(),
+            "departments": Department.select().count(),
+            "failed_logins": AuditEvent.select().where(
+                (AuditEvent.action == LOGIN_FAILED)
+                & (AuditEvent.created_at >= utcnow() - dt.timedelta(days=1))).count(),
+        }
+    return render_template("home/index.html", department=department, team=team, figures=figures)
+
+
+@bp.route("/healthz")
+def healthz():
+    """GET: {"db": "ok", "queue": "ok"} with 200 when both answer, else the failing part and 503."""
+    from tasks.queue import huey
+
+    status = {}
+    try:
+        db.execute_sql("SELECT 1").fetchone()
+        status["db"] = "ok"
+    except Exception as error:  # any driver error means "not answering"
+        status["db"] = f"error: {type(error).__name__}"
+    try:
+        huey.storage.queue_size()
+        status["queue"] = "ok"
+    except Exception as error:
+        status["queue"] = f"error: {type(error).__name__}"
+    healthy = all(value == "ok" for value in status.values())
+    return jsonify(status), 200 if healthy else 503

@@ -1,0 +1,186 @@
+"""Account rules: create, edit, password, (de)activation. No request, no templates.
+
+Views, the CLI and the demo seeder all call these, so every change is audited
+the same way. Raises AccountError with a user-facing message on refusal.
+"""
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+from peewee import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from office.audit.trail import record
+from office.db import db
+from office.models import audit
+from office.models.people import ROLE_ADMIN, ROLES, Department, User
+
+# Fields an admin may edit; role is audited separately because it grants rights.
+EDITABLE = ("display_name", "title", "phone", "email", "department", "role")
+
+
+class AccountError(ValueError):
+    """A refused account change; str(error) is shown to the user next to ``field``."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.field = field
+
+
+def hash_password(password: str) -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+def check_password_rules(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"] if has_app_context() else 8
+    if len(password) < minimum:
+        raise AccountError(_l("The password needs at least %(n)d characters.", n=minimum), "password")
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def find_by_username(username: str) -> User | None:
+    return User.get_or_none(User.username == normalise_username(username))
+
+
+def create_user(
+    username: str,
+    password: str,
+    display_name: str = "",
+    role: str = "staff",
+    department: Department | None = None,
+    by: User | None = None,
+    **fields,
+) -> User:
+    """Create an active account. Raises AccountError for a taken name or bad values."""
+    username = normalise_username(username)
+    if role not in ROLES:
+        raise AccountError(_l("Unknown role: %(role)s", role=role), "role")
+    check_password_rules(password)
+    try:
+        with db.atomic():
+            user = User.create(
+                username=username,
+                display_name=display_name.strip() or username,
+                role=role,
+                department=department,
+                password_hash=hash_password(password),
+                session_token=new_session_token(),
+                **fields,
+            )
+            record(audit.USER_CREATED, by, subject=username, target=user, role=role)
+    except IntegrityError as error:
+        raise AccountError(_l("The username %(name)s is taken.", name=username), "username") from error
+    return user
+
+
+def active_admin_count() -> int:
+    return User.select().where((User.role == ROLE_ADMIN) & User.is_active).count()
+
+
+def _guard_last_admin(user: User) -> None:
+    # Without an active admin nobody could manage accounts any more.
+    if user.role == ROLE_ADMIN and user.is_active and active_admin_count() <= 1:
+        raise AccountError(_l("%(name)s is the last active administrator.", name=user.display_name), "role")
+
+
+def update_user(user: User, by: User | None, **changes) -> User:
+    """Apply admin edits (fields in EDITABLE). Role changes get their own audit row."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise AccountError(f"not editable: {', '.join(sorted(unknown))}")
+    if "role" in changes and changes["role"] not in ROLES:
+        raise AccountError(_l("Unknown role: %(role)s", role=changes["role"]), "role")
+    with db.atomic():
+        # Re-read under the transaction so the last-admin check sees committed state.
+        user = User.get_by_id(user.id)
+        old = {name: getattr(user, name) for name in changes}
+        if changes.get("role", user.role) != user.role:
+            _guard_last_admin(user)
+        for name, value in changes.items():
+            setattr(user, name, value)
+        changed = {
+            name: [_plain(old[name]), _plain(value)]
+            for name, value in changes.items()
+            if _plain(old[name]) != _plain(value)
+        }
+        if not changed:
+            return user
+        user.save()
+        if "role" in changed:
+            record(audit.ROLE_CHANGED, by, subject=user.username, target=user,
+                   old=changed["role"][0], new=changed["role"][1])
+        other = {k: v for k, v in changed.items() if k != "role"}
+        if other:
+            record(audit.USER_UPDATED, by, subject=user.username, target=user, changed=other)
+    return user
+
+
+def _plain(value):
+    if isinstance(value, Department):
+        return value.name
+    return value
+
+
+def set_password(user: User, password: str, by: User | None = None) -> None:
+    """Set a new password and sign out every session of ``user``."""
+    check_password_rules(password)
+    with db.atomic():
+        User.update(password_hash=hash_password(password), session_token=new_session_token()).where(
+            User.id == user.id
+        ).execute()
+        action = audit.PASSWORD_CHANGED if by is None or by.id == user.id else audit.PASSWORD_RESET
+        record(action, by or user, subject=user.username, target=user)
+    user.password_hash = User.get_by_id(user.id).password_hash
+    user.session_token = User.get_by_id(user.id).session_token
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError(_l("The current password is wrong."), "current")
+    set_password(user, new, by=user)
+
+
+def set_active(user: User, active: bool, by: User | None) -> User:
+    """Deactivate (history stays, sessions end) or reactivate an account."""
+    with db.atomic():
+        user = User.get_by_id(user.id)
+        if user.is_active == active:
+            return user
+        if not active:
+            if by is not None and by.id == user.id:
+                raise AccountError(_l("You cannot deactivate your own account."))
+            _guard_last_admin(user)
+        user.is_active = active
+        user.session_token = new_session_token()
+        user.save()
+        record(audit.USER_REACTIVATED if active else audit.USER_DEACTIVATED, by,
+               subject=user.username, target=user)
+    return user
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    if user is None:
+        # Spend the same time as a real check so timing does not reveal usernames.
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return check_password_hash(user.password_hash, password)
+
+
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_hex(8), method=method)
+    return _dummy_hashes[method]

@@ -1,0 +1,69 @@
+"""The huey instance: SqliteHuey in the instance folder, RedisHuey when OFFICE_REDIS_URL is set.
+
+Created at import from the environment, because the consumer imports it
+before any app exists. ``create_app`` only flips ``immediate``.
+"""
+from __future__ import annotations
+
+import os
+import threading
+
+from flask import has_app_context
+from huey import RedisHuey, SqliteHuey
+
+from office.config import instance_path
+
+
+def make_huey(redis_url: str = "", path: str = ""):
+    if redis_url:
+        return RedisHuey("shopoffice", url=redis_url)
+    return SqliteHuey("shopoffice", filename=path or str(instance_path() / "huey.db"))
+
+
+huey = make_huey(os.environ.get("OFFICE_REDIS_URL", ""), os.environ.get("OFFICE_HUEY_PATH", ""))
+
+
+class AppContext:
+    """Run a task inside an app context with an open database connection.
+
+    In immediate mode the task runs inside the caller's request and reuses its
+    context and connection; in the consumer the app is built once per process.
+    """
+
+    _app = None
+    _lock = threading.Lock()
+
+    def __init__(self):
+        self._local = threading.local()
+
+    @classmethod
+    def app(cls):
+        with cls._lock:
+            if cls._app is None:
+                from app import create_app
+
+                cls._app = create_app()
+            return cls._app
+
+    def __enter__(self):
+        from office.db import db
+
+        self._local.ctx = None
+        if not has_app_context():
+            self._local.ctx = self.app().app_context()
+            self._local.ctx.push()
+        self._local.opened = db.connect(reuse_if_open=True)
+        return self
+
+    def __exit__(self, *exc):
+        from office.db import db
+
+        if self._local.opened and not db.is_closed():
+            db.close()
+        if self._local.ctx is not None:
+            self._local.ctx.pop()
+        return False
+
+
+# Use as @app_task(retries=3, retry_delay=10) for tasks that touch models.
+app_task = huey.context_task(AppContext())
