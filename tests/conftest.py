@@ -1,0 +1,148 @@
+"""Shared fixtures: a migrated database per test (SQLite file, or PostgreSQL when
+OFFICE_TEST_DATABASE_URL is set), the app, its client, and signing in."""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+from office import db as office_db
+from office.models import ALL_MODELS
+
+PG_URL = os.environ.get("OFFICE_TEST_DATABASE_URL", "")
+TEST_PASSWORD = "password123"
+
+
+def create_pg_database(base_url: str, name: str) -> str:
+    """Create database ``name`` on the server of ``base_url``; return its URL."""
+    import psycopg2
+
+    conn = psycopg2.connect(base_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return base_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """Run the real migrations once per session; tests start from a copy or a truncation."""
+    if PG_URL:
+        url = create_pg_database(PG_URL, f"office_test_{uuid.uuid4().hex[:8]}")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'office.db'}"
+    office_db.db.initialize(office_db.open_database(url))
+    with office_db.db.connection_context():
+        office_db.migrate()
+        if not PG_URL:
+            office_db.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return url
+
+
+def _fresh_database(template_url: str, tmp_path) -> str:
+    if PG_URL:
+        database = office_db.open_database(template_url)
+        tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
+        with database.connection_context():
+            database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        database.close()
+        return template_url
+    target = tmp_path / "office.db"
+    shutil.copyfile(template_url.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app_config(migrated_database, tmp_path):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-" + uuid.uuid4().hex,
+        "DATABASE_URL": _fresh_database(migrated_database, tmp_path),
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "HUEY_IMMEDIATE": True,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as production does.
+
+    The test holds an app context for factories and queries; without this, a
+    request would reuse it and share ``g`` (and flask-login's cached user)
+    with the test and with other clients.
+    """
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
+@pytest.fixture
+def app(app_config):
+    from app import create_app
+
+    app = create_app(app_config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+    if not office_db.db.is_closed():
+        office_db.db.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password: str = TEST_PASSWORD):
+        username = user if isinstance(user, str) else user.username
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def admin(app):
+    from tests.factories import make_user
+
+    return make_user("boss", role="admin", display_name="周敏")
+
+
+@pytest.fixture
+def staff(app):
+    from tests.factories import make_user
+
+    return make_user("xiaoli", role="staff", display_name="李小丽")
+
+
+def hx(client, method: str, url: str, target: str | None = None, **kwargs):
+    """Send a request the way htmx does."""
+    headers = {"HX-Request": "true", **kwargs.pop("headers", {})}
+    if target:
+        headers["HX-Target"] = target
+    return client.open(url, method=method.upper(), headers=headers, **kwargs)
