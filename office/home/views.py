@@ -26,7 +26,7 @@ def index():
         department = (Department.select(Department, User)
                       .join(User, join_type=JOIN.LEFT_OUTER, on=(Department.head == User.id), attr="head")
                       .where(Department.id == user.department_id).first())
-        team = list(directory(department_id=user.department_id).limit(12))
+        team = list(directory(department_ids=[user.department_id]).limit(12))
     figures = None
     if user.has_role(ROLE_ADMIN, ROLE_DIRECTOR):
         figures = {

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from peewee import JOIN, Case
 
-from office.departments.tree import descendant_ids
 from office.models.audit import AuditEvent
 from office.models.people import ROLES, Department, User
 
@@ -12,8 +11,8 @@ def _role_order():
     return Case(User.role, [(role, index) for index, role in enumerate(ROLES)], len(ROLES))
 
 
-def directory(q: str = "", department_id: int = 0, include_inactive: bool = False):
-    """Users with their department joined, filtered by text and department subtree."""
+def directory(q: str = "", department_ids=None, include_inactive: bool = False):
+    """Users with their department joined, filtered by text and by a set of department ids."""
     query = User.select(User, Department).join(Department, JOIN.LEFT_OUTER)
     if not include_inactive:
         query = query.where(User.is_active)
@@ -23,8 +22,8 @@ def directory(q: str = "", department_id: int = 0, include_inactive: bool = Fals
             User.display_name.contains(q) | User.username.contains(q)
             | User.title.contains(q) | User.phone.contains(q) | User.email.contains(q)
         )
-    if department_id:
-        query = query.where(User.department.in_(list(descendant_ids(department_id))))
+    if department_ids is not None:
+        query = query.where(User.department.in_(list(department_ids)))
     return query.order_by(User.is_active.desc(), _role_order(), User.display_name, User.id)
 
 

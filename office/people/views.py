@@ -13,7 +13,7 @@ from peewee import JOIN
 
 from office import htmx
 from office.access import admin_required
-from office.departments.tree import all_departments, choices
+from office.departments.tree import all_departments, choices, descendant_ids
 from office.errors import toast
 from office.forms import EmptyForm
 from office.models.people import Department, User
@@ -44,7 +44,9 @@ def _filtered(include_inactive: bool):
     departments = all_departments()
     form.department.choices = choices(_("All departments"), departments)
     form.validate()
-    query = directory(form.q.data or "", form.department.data or 0, include_inactive=include_inactive)
+    # The filter covers the chosen department and everything under it.
+    department_ids = descendant_ids(form.department.data, departments) if form.department.data else None
+    query = directory(form.q.data or "", department_ids, include_inactive=include_inactive)
     return form, paginate(query, current_app.config["PAGE_SIZE"]), departments
 
 
