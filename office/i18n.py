@@ -5,7 +5,7 @@ consulted, because staff machines are often set up in English.
 """
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "office_lang"
@@ -16,6 +16,8 @@ def supported(locale: str | None) -> bool:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # commands and jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and supported(current_user.locale):
         return current_user.locale
     cookie = request.cookies.get(LANG_COOKIE)

@@ -57,15 +57,16 @@ def walk(departments: list[Department]) -> list[tuple[Department, int]]:
     return ordered
 
 
-def load_tree() -> list[Node]:
-    """The whole tree with member counts (active users only): two queries."""
+def load_tree(departments: list[Department] | None = None) -> list[Node]:
+    """The whole tree with member counts (active users only): two queries, one if given the departments."""
     counts = dict(
         User.select(User.department, fn.COUNT(User.id))
         .where(User.is_active & User.department.is_null(False))
         .group_by(User.department)
         .tuples()
     )
-    return [Node(d, depth, counts.get(d.id, 0)) for d, depth in walk(all_departments())]
+    departments = departments if departments is not None else all_departments()
+    return [Node(d, depth, counts.get(d.id, 0)) for d, depth in walk(departments)]
 
 
 def descendant_ids(department_id: int, departments: list[Department] | None = None) -> set[int]:
@@ -138,6 +139,7 @@ def update_department(
                                  parent.name if parent else None]
             department.parent = parent
         if head is not False and (head.id if head else None) != department.head_id:
+            head = User.get_by_id(head.id) if head is not None else None  # current state, not the caller's copy
             if head is not None and not head.is_active:
                 raise DepartmentError(_l("%(name)s is deactivated.", name=head.display_name), "head")
             old_head = User.get_or_none(User.id == department.head_id) if department.head_id else None

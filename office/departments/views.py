@@ -45,10 +45,11 @@ def _node(department_id: int):
 
 
 def _page(form=None, status=200):
+    departments = all_departments()
     form = form or DepartmentForm()
-    form.parent.choices = choices(_("(top level)"))
+    form.parent.choices = choices(_("(top level)"), departments)
     return htmx.render("departments/index.html", partial="departments/_tree.html", status=status,
-                       form=form, nodes=load_tree())
+                       form=form, nodes=load_tree(departments))
 
 
 @bp.route("/")
