@@ -28,7 +28,8 @@ class UserForm(FlaskForm):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=40)])
     title = StringField(_l("Job title"), validators=[Optional(), Length(max=40)])
     department = SelectField(_l("Department"), coerce=int)
-    role = SelectField(_l("Role"), choices=role_choices)
+    # Least privilege unless the admin picks otherwise.
+    role = SelectField(_l("Role"), choices=role_choices, default="staff")
     phone = StringField(_l("Mobile"), validators=[
         Optional(), Regexp(PHONE_PATTERN, message=_l("Enter an 11-digit mobile number or a landline."))],
         render_kw={"inputmode": "tel", "autocomplete": "off"})

@@ -1,0 +1,68 @@
+"""Every page: no serious or critical axe-core violations, and a 375 px phone screenshot."""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import login
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 375, "height": 812}
+ANONYMOUS_PAGES = {"login": "/login"}
+ADMIN_PAGES = {
+    "home-admin": "/",
+    "people": "/people/",
+    "people-search": "/people/?q=客服",
+    "profile": "/people/zhengli",
+    "own-profile": "/people/admin",
+    "manage": "/people/manage",
+    "new-user": "/people/new",
+    "edit-user": "/people/manage#edit",  # opened inline below
+    "edit-user-page": "/people/3/edit",
+    "departments": "/departments/",
+    "edit-department-page": "/departments/2/edit",
+    "audit": "/audit/",
+    "password": "/account/password",
+    "not-found": "/people/nobody",
+}
+STAFF_PAGES = {"home-staff": "/", "forbidden": "/people/manage"}
+
+
+def check(page: Page, name: str, artifacts):
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    page.screenshot(path=str(artifacts / f"375-{name}.png"), full_page=True)
+    assert not serious, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+    # Nothing wider than the phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.fixture
+def phone(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("name,url", ANONYMOUS_PAGES.items())
+def test_anonymous_pages(phone, artifacts, name, url):
+    phone.goto(url)
+    check(phone, name, artifacts)
+
+
+def test_admin_pages(phone, artifacts):
+    login(phone, "admin")
+    for name, url in ADMIN_PAGES.items():
+        phone.goto(url)
+        if name == "edit-user":
+            phone.locator("#user-table tr", has_text="王磊").get_by_role("link", name="编辑 王磊").click()
+            expect(phone.locator("tr.editing")).to_be_visible()
+        check(phone, name, artifacts)
+
+
+def test_staff_pages(phone, artifacts):
+    login(phone, "hejing")
+    for name, url in STAFF_PAGES.items():
+        phone.goto(url)
+        check(phone, name, artifacts)
+    expect(phone.locator(".tabbar")).to_be_visible()
