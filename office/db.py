@@ -76,3 +76,20 @@ def migration_runner():
 def migrate() -> list[str]:
     """Apply pending migrations in order (each in its own transaction); return their names."""
     return migration_runner().up()
+
+
+def atomic_for_update():
+    """A transaction for check-then-write rules (the last admin, later stock levels).
+
+    SQLite: BEGIN IMMEDIATE takes the write lock before the check, so a second
+    writer waits instead of checking stale data. PostgreSQL: a plain transaction;
+    the rule locks the rows it checks with SELECT ... FOR UPDATE (see ``locked``).
+    """
+    if is_sqlite():
+        return db.atomic(lock_type="IMMEDIATE")
+    return db.atomic()
+
+
+def locked(query):
+    """``query`` with FOR UPDATE where the database supports it (SQLite locks whole-file instead)."""
+    return query if is_sqlite() else query.for_update()

@@ -13,7 +13,7 @@ from peewee import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from office.audit.trail import record
-from office.db import db
+from office.db import atomic_for_update, db, locked
 from office.models import audit
 from office.models.people import ROLE_ADMIN, ROLES, Department, User
 
@@ -83,13 +83,13 @@ def create_user(
     return user
 
 
-def active_admin_count() -> int:
-    return User.select().where((User.role == ROLE_ADMIN) & User.is_active).count()
-
-
 def _guard_last_admin(user: User) -> None:
-    # Without an active admin nobody could manage accounts any more.
-    if user.role == ROLE_ADMIN and user.is_active and active_admin_count() <= 1:
+    # Without an active admin nobody could manage accounts any more. The admin
+    # rows are locked so two admins demoting each other at once cannot both pass.
+    if user.role != ROLE_ADMIN or not user.is_active:
+        return
+    admins = list(locked(User.select(User.id).where((User.role == ROLE_ADMIN) & User.is_active)))
+    if len(admins) <= 1:
         raise AccountError(_l("%(name)s is the last active administrator.", name=user.display_name), "role")
 
 
@@ -100,7 +100,7 @@ def update_user(user: User, by: User | None, **changes) -> User:
         raise AccountError(f"not editable: {', '.join(sorted(unknown))}")
     if "role" in changes and changes["role"] not in ROLES:
         raise AccountError(_l("Unknown role: %(role)s", role=changes["role"]), "role")
-    with db.atomic():
+    with atomic_for_update():
         # Re-read under the transaction so the last-admin check sees committed state.
         user = User.get_by_id(user.id)
         old = {name: getattr(user, name) for name in changes}
@@ -152,7 +152,7 @@ def change_own_password(user: User, current: str, new: str) -> None:
 
 def set_active(user: User, active: bool, by: User | None) -> User:
     """Deactivate (history stays, sessions end) or reactivate an account."""
-    with db.atomic():
+    with atomic_for_update():
         user = User.get_by_id(user.id)
         if user.is_active == active:
             return user
