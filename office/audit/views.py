@@ -1,21 +1,15 @@
 """Views for /audit: the filterable, read-only trail (admins only)."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from peewee import JOIN
-from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Optional
 
 from office import htmx
 from office.access import admin_required
 from office.audit import bp
+from office.audit.forms import AuditFilterForm
+from office.audit.queries import filtered_events
 from office.models import audit
-from office.models.audit import AuditEvent
-from office.models.people import User
 from office.pagination import paginate
 
 ACTION_LABELS = {
@@ -39,42 +33,6 @@ ACTION_LABELS = {
 def audit_labels():
     # The trail and every profile render events with the same words.
     return {"audit_labels": ACTION_LABELS}
-
-
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    action = SelectField(_l("Action"), validators=[Optional()])
-    who = StringField(_l("Person or subject"), validators=[Optional()])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
-
-
-def filtered_events(action: str = "", who: str = "", since=None, until=None):
-    """Events newest first with the actor joined; ``who`` matches actor names or the subject."""
-    Actor = User.alias()
-    query = (AuditEvent.select(AuditEvent, Actor)
-             .join(Actor, JOIN.LEFT_OUTER, on=(AuditEvent.actor == Actor.id), attr="actor"))
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if who:
-        query = query.where(Actor.display_name.contains(who) | Actor.username.contains(who)
-                            | AuditEvent.subject.contains(who))
-    if since:
-        query = query.where(AuditEvent.created_at >= dt.datetime.combine(since, dt.time.min) - _utc_offset())
-    if until:
-        query = query.where(AuditEvent.created_at < dt.datetime.combine(until, dt.time.min)
-                            + dt.timedelta(days=1) - _utc_offset())
-    return query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-
-
-def _utc_offset() -> dt.timedelta:
-    # Dates in the filter are local (the app's display zone); rows are stored in UTC.
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return zone.utcoffset(dt.datetime.now())
 
 
 @bp.route("/")
