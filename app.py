@@ -6,7 +6,7 @@ from flask import Flask
 from office import access, cli, db, errors
 from office.config import Defaults, finalize, instance_path
 from office.extensions import babel, csrf
-from office.i18n import html_lang, select_locale
+from office.i18n import babel_locale, html_lang, select_locale
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -23,7 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     db.init_app(app, excluded_endpoints=("static", "home.healthz"))
     access.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=babel_locale)
 
     from tasks.queue import huey
 

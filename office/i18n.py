@@ -5,8 +5,13 @@ consulted, because staff machines are often set up in English.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel import Locale, support
 from flask import current_app, has_request_context, request
+from flask_babel import get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 LANG_COOKIE = "office_lang"
 
@@ -24,6 +29,27 @@ def select_locale() -> str:
     if supported(cookie):
         return cookie
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@lru_cache(maxsize=None)
+def parsed(code: str) -> Locale:
+    """Locale objects, parsed once: Babel's parse scans every known locale each time."""
+    return Locale.parse(code)
+
+
+def babel_locale() -> Locale:
+    """The selector given to Flask-Babel."""
+    return parsed(select_locale())
+
+
+@lru_cache(maxsize=None)
+def _wtforms_catalog(code: str):
+    return support.Translations.load(messages_path(), [parsed(code)], domain="wtforms")
+
+
+def wtforms_translations():
+    """WTForms' built-in messages in the current language, loaded once per language."""
+    return _wtforms_catalog(str(get_locale()))
 
 
 def html_lang(locale: str) -> str:

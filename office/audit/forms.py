@@ -1,11 +1,11 @@
 """The audit trail's filter form (GET, no CSRF)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from office.forms import Form
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -1,11 +1,11 @@
 """Forms for signing in and the user's own account."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from office.forms import Form
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField(_l("Password"), validators=[DataRequired()],
@@ -14,7 +14,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired()],
                             render_kw={"autocomplete": "current-password"})
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)],
@@ -24,6 +24,6 @@ class PasswordChangeForm(FlaskForm):
                             render_kw={"autocomplete": "new-password"})
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(_l("Language"))
     next = HiddenField()

@@ -1,11 +1,11 @@
 """Forms for the department tree."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from office.forms import Form
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
     parent = SelectField(_l("Parent department"), coerce=int)
 

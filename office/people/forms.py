@@ -1,6 +1,6 @@
 """Forms for user administration and the directory filter."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from office.forms import Form
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -22,7 +22,7 @@ def role_choices():
     return [(role, ROLE_LABELS[role]) for role in ROLES]
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """The fields an admin edits inline on the user list."""
 
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=40)])
@@ -47,12 +47,12 @@ class UserCreateForm(UserForm):
                              render_kw={"autocomplete": "new-password"})
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)],
                              render_kw={"autocomplete": "new-password"})
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(Form):
     """GET filter: no CSRF, the values come from the query string."""
 
     class Meta:
