@@ -77,14 +77,18 @@ def load_or_create_secret(path: Path) -> str:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        # Another worker may have created it a moment ago and not yet written it.
-        for _ in range(50):
-            key = path.read_text().strip()
-            if key:
-                return key
-            time.sleep(0.02)
-        raise RuntimeError(f"{path} is empty; delete it to generate a new key")
+        return _read_secret(path)
     key = secrets.token_hex(32)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def _read_secret(path: Path) -> str:
+    # Another worker may have created the file a moment ago and not yet written it.
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty; delete it to generate a new key")

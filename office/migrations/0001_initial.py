@@ -5,7 +5,16 @@ never this file.
 """
 import datetime
 
-from peewee import *  # noqa: F403
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    PostgresqlDatabase,
+    TextField,
+)
 
 
 def up(migrator, db):
@@ -65,7 +74,7 @@ def up(migrator, db):
     db.create_tables([Department, User, AuditEvent])
 
     # The audit trail is append-only in the database too, not only in the model.
-    if isinstance(db, PostgresqlDatabase):  # noqa: F405
+    if isinstance(db, PostgresqlDatabase):
         db.execute_sql(
             "ALTER TABLE departments ADD CONSTRAINT departments_head_fk "
             "FOREIGN KEY (head_id) REFERENCES users (id) ON DELETE SET NULL"

@@ -60,9 +60,9 @@ def live_server(tmp_path_factory):
             with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
                 if response.status == 200:
                     break
-        except OSError:
+        except OSError as error:
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("server did not start:\n" + (instance / "server.log").read_text())
+                raise RuntimeError("server did not start:\n" + (instance / "server.log").read_text()) from error
             time.sleep(0.1)
     yield base
     os.killpg(server.pid, signal.SIGTERM)
