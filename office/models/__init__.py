@@ -1,7 +1,21 @@
 """All tables. ALL_MODELS is in foreign-key order (for create_tables and checks)."""
 from office.models.audit import AuditEvent
+from office.models.feed import Attachment, Comment, Post, PostDepartment, PostLike, PostMention, PostRecipient
+from office.models.inbox import ChannelSettings, Delivery, Notification
+from office.models.live import LiveEvent
+from office.models.notices import Memo, Notice, NoticeConfirmation, NoticeDepartment
 from office.models.people import ROLES, Department, User
 
-ALL_MODELS = (Department, User, AuditEvent)
+ALL_MODELS = (
+    Department, User, AuditEvent,
+    Post, PostDepartment, PostMention, PostRecipient, Comment, PostLike, Attachment,
+    Notification, Delivery, ChannelSettings,
+    Notice, NoticeDepartment, NoticeConfirmation, Memo,
+    LiveEvent,
+)
 
-__all__ = ["ALL_MODELS", "ROLES", "AuditEvent", "Department", "User"]
+__all__ = [
+    "ALL_MODELS", "ROLES", "Attachment", "AuditEvent", "ChannelSettings", "Comment", "Delivery",
+    "Department", "LiveEvent", "Memo", "Notice", "NoticeConfirmation", "NoticeDepartment",
+    "Notification", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "User",
+]

@@ -13,6 +13,30 @@ from peewee import (
 
 from office.models.base import BaseModel, utcnow
 
+
+def romanize(name: str) -> tuple[str, str]:
+    """Pinyin of a name without tones, and its initials: 陈嘉慧 -> ("chenjiahui", "cjh").
+
+    Latin letters and digits pass through whole, so "Alice 王" -> ("alicewang", "alicew").
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    full, initials, word = [], [], []
+    for char in name.lower() + " ":
+        if char.isascii() and char.isalnum():
+            word.append(char)
+            continue
+        if word:
+            full.append("".join(word))
+            initials.append("".join(word))
+            word = []
+        if "\u3400" <= char <= "\u9fff":
+            syllable = lazy_pinyin(char, style=Style.NORMAL)[0]
+            full.append(syllable)
+            initials.append(syllable[:1])
+    return "".join(full)[:120], "".join(initials)[:40]
+
+
 ROLE_ADMIN = "admin"
 ROLE_DIRECTOR = "director"
 ROLE_HEAD = "head"
@@ -54,9 +78,16 @@ class User(UserMixin, BaseModel):
     locale = CharField(max_length=10, default="")
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
+    # Derived from display_name on save, for the @mention autocomplete (chenjiahui / cjh).
+    pinyin = CharField(max_length=120, default="")
+    initials = CharField(max_length=40, default="")
 
     class Meta:
         table_name = "users"
+
+    def save(self, *args, **kwargs):
+        self.pinyin, self.initials = romanize(self.display_name or "")
+        return super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.display_name

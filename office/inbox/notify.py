@@ -1,0 +1,50 @@
+"""Writing notification rows: the one way any module tells a person something.
+
+``notify`` is called inside the cause's transaction and returns the new rows'
+ids; the caller enqueues ``tasks.notify.deliver_notifications(ids)`` after the
+transaction commits, so a failing channel never loses the in-app row.
+Imports only models and office.live.events.
+"""
+from __future__ import annotations
+
+from office.live.events import publish_inbox
+from office.models.base import utcnow
+from office.models.inbox import Notification
+
+
+def notify(recipient_ids, kind: str, target_type: str, target_id: int, actor_id: int | None = None,
+           excerpt: str = "") -> list[int]:
+    """One unread notification per recipient (the actor never notifies themselves).
+
+    Returns the ids of the rows written, in recipient order.
+    """
+    recipients = [rid for rid in dict.fromkeys(recipient_ids) if rid and rid != actor_id]
+    if not recipients:
+        return []
+    now = utcnow()
+    excerpt = " ".join((excerpt or "").split())[:200]
+    ids = []
+    for recipient_id in recipients:
+        ids.append(Notification.insert(
+            recipient=recipient_id, kind=kind, actor=actor_id, excerpt=excerpt,
+            target_type=target_type, target_id=target_id, created_at=now,
+        ).execute())
+    publish_inbox(recipients)
+    return ids
+
+
+def unread_count(user_id: int) -> int:
+    return Notification.select().where(
+        (Notification.recipient == user_id) & Notification.read_at.is_null()).count()
+
+
+def mark_read(user_id: int, notification_id: int | None = None) -> int:
+    """Mark one (or, with no id, every) unread notification of ``user_id`` read; return how many."""
+    query = Notification.update(read_at=utcnow()).where(
+        (Notification.recipient == user_id) & Notification.read_at.is_null())
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    changed = query.execute()
+    if changed:
+        publish_inbox([user_id])
+    return changed

@@ -1,0 +1,13 @@
+"""Views for /live."""
+from __future__ import annotations
+
+from flask_login import login_required
+
+from office.live import bp
+
+
+@bp.route("/")
+@login_required
+def index():
+    """GET: placeholder until this module is built."""
+    return "", 204

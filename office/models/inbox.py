@@ -1,0 +1,86 @@
+"""The inbox: one notification row per thing a person should see, and its delivery
+beyond the app (e-mail, group robot webhooks) with per-user channel settings.
+
+A notification row is written in the same transaction as its cause; deliveries
+are huey's business and may fail without losing the row.
+"""
+from __future__ import annotations
+
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from office.models.base import BaseModel, utcnow
+from office.models.people import User
+
+# What a notification is about; later modules add approvals, task orders, cases.
+KIND_MENTION = "mention"
+KIND_REMIND = "remind"
+KIND_COMMENT = "comment"
+KIND_NOTICE = "notice"
+KIND_MEMO = "memo"
+KINDS = (KIND_MENTION, KIND_REMIND, KIND_COMMENT, KIND_NOTICE, KIND_MEMO)
+
+CHANNEL_EMAIL = "email"
+CHANNEL_WEBHOOK = "webhook"
+
+WEBHOOK_DINGTALK = "dingtalk"
+WEBHOOK_FEISHU = "feishu"
+WEBHOOK_WECOM = "wecom"
+WEBHOOK_KINDS = (WEBHOOK_DINGTALK, WEBHOOK_FEISHU, WEBHOOK_WECOM)
+
+DELIVERY_PENDING = "pending"
+DELIVERY_SENT = "sent"
+DELIVERY_FAILED = "failed"
+
+
+class Notification(BaseModel):
+    recipient = ForeignKeyField(User, backref="notifications", on_delete="CASCADE")
+    kind = CharField(max_length=20)
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    # A plain-text excerpt of the cause (escaped when shown).
+    excerpt = CharField(max_length=200, default="")
+    # What it points at: ("post", 12), ("notice", 3), ("memo", 7) ...
+    target_type = CharField(max_length=20)
+    target_id = IntegerField()
+    created_at = DateTimeField(default=utcnow)
+    read_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "notifications"
+        indexes = ((("recipient", "read_at", "created_at"), False), (("target_type", "target_id"), False))
+
+
+class Delivery(BaseModel):
+    """One attempt series to push a notification (or a digest) out through one channel."""
+
+    recipient = ForeignKeyField(User, backref="deliveries", on_delete="CASCADE")
+    notification = ForeignKeyField(Notification, null=True, backref="deliveries", on_delete="CASCADE")
+    channel = CharField(max_length=10)
+    subject = CharField(max_length=200, default="")
+    status = CharField(max_length=10, default=DELIVERY_PENDING)
+    attempts = IntegerField(default=0)
+    last_error = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "deliveries"
+        indexes = ((("status", "created_at"), False),)
+
+
+class ChannelSettings(BaseModel):
+    """A person's delivery preferences. No row means: in the app only."""
+
+    user = ForeignKeyField(User, backref="channel_settings", unique=True, on_delete="CASCADE")
+    email_enabled = BooleanField(default=False)
+    webhook_kind = CharField(max_length=10, default="")
+    webhook_url = CharField(max_length=500, default="")
+    # Quiet hours in the office's time zone, minutes after midnight; both null = none.
+    quiet_start = IntegerField(null=True)
+    quiet_end = IntegerField(null=True)
+    # One summary a day at digest_hour instead of a message per notification.
+    digest = BooleanField(default=False)
+    digest_hour = IntegerField(default=18)
+    last_digest_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "channel_settings"
