@@ -47,6 +47,16 @@ class Defaults:
 
     PAGE_SIZE = 50
 
+    # The feed: posts per page, how long an author may edit, uploads per post.
+    FEED_PAGE_SIZE = 30
+    FEED_EDIT_MINUTES = 15
+    POST_MAX_LENGTH = 5000
+    UPLOAD_PATH = ""  # default: instance/uploads
+    UPLOAD_MAX_FILES = 9
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # How often an open page asks for news (new posts, comments, likes, badge), in ms.
+    LIVE_POLL_MS = 1000
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # set OFFICE_SESSION_COOKIE_SECURE=true behind HTTPS
@@ -57,6 +67,26 @@ class Defaults:
 
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
+    # Delivery beyond the app (office/inbox/channels.py, tasks/notify.py).
+    # The site's public address, for links in e-mails and robot messages.
+    SITE_URL = "http://127.0.0.1:5000"
+    # E-mail: an empty SMTP_HOST turns e-mail off (such deliveries fail with a clear error).
+    SMTP_HOST = ""
+    SMTP_PORT = 25
+    SMTP_USERNAME = ""  # empty: no AUTH
+    SMTP_PASSWORD = ""
+    SMTP_SENDER = "shopoffice@localhost"
+    SMTP_STARTTLS = False  # STARTTLS on a plain port (587)
+    SMTP_SSL = False  # implicit TLS (port 465, as most Chinese mail providers offer)
+    SMTP_TIMEOUT = 10
+    # Robot webhooks may only point at these hosts, so the server cannot be made to
+    # POST into the office network; an empty list allows any http(s) host.
+    WEBHOOK_HOSTS = ["oapi.dingtalk.com", "open.feishu.cn", "open.larksuite.com", "qyapi.weixin.qq.com"]
+    # A failed delivery is retried this many times, first after DELIVERY_RETRY_DELAY
+    # seconds, then twice as long each time (30 s, 1, 2, 4, 8 min).
+    DELIVERY_RETRIES = 5
+    DELIVERY_RETRY_DELAY = 30
+
 
 def finalize(config, instance: Path) -> None:
     """Fill the settings whose defaults live in the instance folder."""
@@ -64,6 +94,8 @@ def finalize(config, instance: Path) -> None:
         config["DATABASE_URL"] = f"sqlite:///{instance / 'office.db'}"
     if not config.get("HUEY_PATH"):
         config["HUEY_PATH"] = str(instance / "huey.db")
+    if not config.get("UPLOAD_PATH"):
+        config["UPLOAD_PATH"] = str(instance / "uploads")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = load_or_create_secret(instance / "secret_key")
 

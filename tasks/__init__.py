@@ -1,3 +1,5 @@
 """huey jobs. The consumer runs ``huey_consumer tasks.huey``; importing this
 package registers every task module."""
 from tasks.queue import app_task, huey  # noqa: F401
+from tasks import notify  # noqa: F401,E402
+from tasks import reminders  # noqa: F401,E402

@@ -5,6 +5,7 @@ before any app exists. ``create_app`` only flips ``immediate``.
 """
 from __future__ import annotations
 
+import functools
 import os
 import threading
 
@@ -65,5 +66,23 @@ class AppContext:
         return False
 
 
-# Use as @app_task(retries=3, retry_delay=10) for tasks that touch models.
-app_task = huey.context_task(AppContext())
+_context = AppContext()
+
+
+def app_task(**kwargs):
+    """Decorator for tasks that touch models: ``@app_task(retries=3, retry_delay=10)``."""
+    return huey.context_task(_context, **kwargs)
+
+
+def app_periodic_task(validate_datetime, **kwargs):
+    """Decorator for periodic tasks that touch models: ``@app_periodic_task(crontab(minute="*"))``."""
+
+    def decorator(func):
+        @functools.wraps(func)
+        def run(*args, **kw):
+            with _context:
+                return func(*args, **kw)
+
+        return huey.periodic_task(validate_datetime, **kwargs)(run)
+
+    return decorator

@@ -3,30 +3,35 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import jsonify, render_template
+from flask import jsonify
 from flask_login import current_user, login_required
 from peewee import JOIN
 
+from office import htmx
 from office.db import db
 from office.home import bp
 from office.models.audit import LOGIN_FAILED, AuditEvent
 from office.models.base import utcnow
 from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, Department, User
-from office.people.queries import directory
 
 
 @bp.route("/")
 @login_required
 def index():
-    """GET: the signed-in user's start page: their team, and account figures for admins."""
+    """GET: the feed with its filters (all / mine / mentions / a department) and composer,
+    beside the user's team and, for admins and directors, account figures.
+    htmx with HX-Target ``feed-more``: the next keyset page only."""
+    from office.feed.views import page_context
+
     user = current_user._get_current_object()
+    context = page_context(user)
+    if htmx.is_partial() and htmx.target() == "feed-more":
+        return htmx.render("feed/_post_list.html", **context)
     department = None
-    team = []
     if user.department_id:
         department = (Department.select(Department, User)
                       .join(User, join_type=JOIN.LEFT_OUTER, on=(Department.head == User.id), attr="head")
                       .where(Department.id == user.department_id).first())
-        team = list(directory(department_ids=[user.department_id]).limit(12))
     figures = None
     if user.has_role(ROLE_ADMIN, ROLE_DIRECTOR):
         figures = {
@@ -36,7 +41,8 @@ def index():
                 (AuditEvent.action == LOGIN_FAILED)
                 & (AuditEvent.created_at >= utcnow() - dt.timedelta(days=1))).count(),
         }
-    return render_template("home/index.html", department=department, team=team, figures=figures)
+    return htmx.render("home/index.html", department=department, figures=figures,
+                       live_args={"view": "feed", **context["feed_args"]}, **context)
 
 
 @bp.route("/healthz")

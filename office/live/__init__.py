@@ -4,3 +4,11 @@ from flask import Blueprint
 bp = Blueprint("live", __name__, url_prefix="/live")
 
 from office.live import views  # noqa: E402,F401  (registers the routes)
+
+
+@bp.app_template_global()
+def live_cursor() -> int:
+    """The newest live event id: where a page's poller starts."""
+    from office.live.events import latest_id
+
+    return latest_id()

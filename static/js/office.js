@@ -1,5 +1,6 @@
 // ShopOffice's only script: htmx is configured by the <meta name="htmx-config"> in base.html.
-// This file shows a toast (text from #toasts' data-offline) when the server cannot be reached and removes toasts after a while.
+// This file shows a toast (text from #toasts' data-offline) when the server cannot be reached, removes toasts
+// after a while, and offers @mention suggestions under any field with data-mention="<suggestions URL>".
 (function () {
   function toast(message) {
     var region = document.getElementById("toasts");
@@ -24,4 +25,74 @@
       });
     });
   }).observe(document.getElementById("toasts") || document.body, { childList: true });
+})();
+
+// @mentions: typing "@" and a few letters (name, pinyin or initials) lists matching colleagues;
+// arrows choose, Enter or a tap inserts "@名字 ". Without this script "@名字" typed by hand works the same.
+(function () {
+  var box = null, field = null, active = -1, timer = null;
+  var token = /(^|[^\w@.])@([\w.\-\u3400-\u9fff]{0,20})$/;
+
+  function close() {
+    if (box) { box.remove(); box = null; }
+    if (field) { field.removeAttribute("aria-activedescendant"); field.setAttribute("aria-expanded", "false"); }
+    active = -1;
+  }
+  function options() { return box ? box.querySelectorAll("[role=option]") : []; }
+  function highlight(i) {
+    var list = options();
+    if (!list.length) return;
+    active = (i + list.length) % list.length;
+    list.forEach(function (el, n) { el.setAttribute("aria-selected", n === active ? "true" : "false"); });
+    field.setAttribute("aria-activedescendant", list[active].id);
+  }
+  function choose(option) {
+    var before = field.value.slice(0, field.selectionStart), after = field.value.slice(field.selectionStart);
+    var match = before.match(token);
+    if (!match) return close();
+    var start = before.length - match[2].length;
+    var text = option.dataset.insert + " ";
+    field.value = before.slice(0, start) + text + after;
+    field.selectionStart = field.selectionEnd = start + text.length;
+    field.focus();
+    close();
+  }
+  function suggest(el) {
+    var match = el.value.slice(0, el.selectionStart).match(token);
+    if (!match) return close();
+    fetch(el.dataset.mention + "?q=" + encodeURIComponent(match[2]), { headers: { "HX-Request": "true" } })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        close();
+        if (!html.trim()) return;
+        field = el;
+        box = document.createElement("ul");
+        box.className = "mention-box";
+        box.id = el.id + "-mentions";
+        box.setAttribute("role", "listbox");
+        box.innerHTML = html;
+        el.setAttribute("aria-controls", box.id);
+        el.setAttribute("aria-expanded", "true");
+        el.insertAdjacentElement("afterend", box);
+        highlight(0);
+      });
+  }
+  document.addEventListener("input", function (e) {
+    var el = e.target;
+    if (!el.dataset || !el.dataset.mention) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () { suggest(el); }, 150);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (!box || e.target !== field) return;
+    if (e.key === "ArrowDown") { e.preventDefault(); highlight(active + 1); }
+    else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active - 1); }
+    else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(options()[active]); }
+    else if (e.key === "Escape") { close(); }
+  });
+  document.addEventListener("mousedown", function (e) {
+    var option = e.target.closest && e.target.closest(".mention-box [role=option]");
+    if (option) { e.preventDefault(); choose(option); }
+    else if (box && !box.contains(e.target)) { close(); }
+  });
 })();

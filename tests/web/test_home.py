@@ -1,4 +1,4 @@
-"""The home page: my team for everyone, account figures for directors and admins."""
+"""The home page: the feed, my department and head, account figures for directors and admins."""
 from playhouse.test_utils import assert_query_count
 
 from office.departments.tree import update_department
@@ -13,8 +13,9 @@ def test_staff_see_their_team_and_head(client, auth):
     make_user("other", department=make_department("财务部"), display_name="杜梅")
     auth.login(me)
     page = client.get("/").get_data(as_text=True)
-    assert "我的团队：客服部" in page and "郑丽" in page and "杜梅" not in page
+    assert "客服部" in page and "郑丽" in page and "杜梅" not in page
     assert "在用账号" not in page
+    assert 'id="composer"' in page and 'id="feed-posts"' in page
 
 
 def test_director_sees_figures_without_admin_links(client, auth):
@@ -29,13 +30,24 @@ def test_admin_figures_link_to_the_admin_pages(client, auth, admin):
     assert 'href="/people/manage"' in page and 'href="/audit/?action=login_failed"' in page
 
 
-def test_home_query_count_does_not_grow_with_the_team(client, auth):
+def test_home_query_count_does_not_grow_with_posts(client, auth):
+    from office.feed.posts import add_comment, create_post, set_like
+
     team = make_department("客服部")
     me = make_user(department=team)
+    create_post(me, "第一条")
     auth.login(me)
-    with assert_query_count(3):  # session user, my department with head, my team
+    client.get("/")
+    # session user, departments (filter + visibility), my department with head,
+    # one page of posts, then likes, attachments, comments, reminders of that page,
+    # the live cursor, the unread badge
+    expected = 10
+    with assert_query_count(expected):
         client.get("/")
-    for _ in range(10):
-        make_user(department=team)
-    with assert_query_count(3):
+    for n in range(12):
+        author = make_user(department=team)
+        result = create_post(author, f"第{n}条动态 @{me.username}", remind=[me], needs_confirmation=True)
+        add_comment(result.post, me, "收到")
+        set_like(result.post, author, True)
+    with assert_query_count(expected):
         client.get("/")
