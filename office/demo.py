@@ -56,6 +56,37 @@ STAFF = (
 )
 
 
+# (author, text, scope departments or None, reminded usernames, ask confirmation, comments, likers)
+POSTS = (
+    ("lina", "双11预售第一波数据：天猫店定金人数 **3,280**，比去年同期 +18%。\n- 爆款：316不锈钢保温杯 Pro\n"
+     "- 短板：详情页转化偏低，@刘洋 @黄婷 帮忙看下主图和首屏", None, (), False,
+     (("liuyang", "收到，明天上午出两版主图做 A/B"), ("wanglei", "预算可以再加 5 万给直通车")), ("wanglei", "chenjh", "zhaopeng")),
+    ("fenggang", "今晚 20:00 仓库盘点，打单发货 19:30 截单，请各组留意。", None, ("zhengli", "lina", "gaofei"), True,
+     (("zhengli", "客服这边会提前告知买家"),), ("hanxue",)),
+    ("zhengli", "售后组本周退款率 2.1%，主要原因：尺码不符。话术已更新，见共享文档。", ("客服部",), (), False,
+     (("xunuo", "尺码表我再补一张图"),), ()),
+    ("gaofei", "抖音直播间 11/20 场观 4.2 万，GMV 18.6 万。下场主推保温杯礼盒，@孙悦 京东同款价格请同步。",
+     None, (), False, (), ("lina", "wanglei")),
+    ("chenjh", "各位辛苦了，双11前两周是关键期，遇到卡点请直接在动态里 @ 我。", None, (), False, (), ("admin",)),
+)
+
+
+def seed_feed(users: dict[str, User], departments: dict[str, Department]) -> None:
+    """A few days' worth of realistic posts, comments and likes, through the real rules."""
+    from office.feed.posts import add_comment, create_post, set_like
+    from office.models.feed import SCOPE_DEPARTMENTS, SCOPE_EVERYONE
+
+    for author, text, scope, reminded, confirm, comments, likers in POSTS:
+        post = create_post(
+            users[author], text, scope=SCOPE_DEPARTMENTS if scope else SCOPE_EVERYONE,
+            departments=[departments[name] for name in scope or ()],
+            remind=[users[name] for name in reminded], needs_confirmation=confirm).post
+        for commenter, comment in comments:
+            add_comment(post, users[commenter], comment)
+        for liker in likers:
+            set_like(post, users[liker], True)
+
+
 def seed() -> list[User]:
     """Create the departments and staff in one transaction; return the users."""
     with db.atomic():
@@ -70,4 +101,5 @@ def seed() -> list[User]:
             if heads:
                 update_department(departments[heads], head=user)
             users.append(user)
+        seed_feed({u.username: u for u in users}, departments)
     return users

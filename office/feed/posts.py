@@ -1,7 +1,10 @@
 """Rules for posts: write, edit, delete, comment, like, confirm reading.
 
-Each change is one transaction with its notification rows and live event;
-callers enqueue ``tasks.notify.deliver_notifications`` with the returned ids
+Each change is one transaction with its notification rows and live event.
+Writes to posts and comments take SQLite's write lock up front (BEGIN
+IMMEDIATE): their search-index triggers read before writing, and a deferred
+transaction that has read cannot wait for the lock, it fails at once.
+Callers enqueue ``tasks.notify.deliver_notifications`` with the returned ids
 after it commits. Imports models, office.markup, office.inbox.notify,
 office.live.events and the feed's own rule modules; never views or tasks.
 """
@@ -16,7 +19,7 @@ from peewee import IntegrityError
 
 from office import markup
 from office.audit import trail
-from office.db import db
+from office.db import atomic_for_update, db
 from office.feed import attachments, mentions
 from office.feed.attachments import Upload
 from office.feed.visibility import viewers
@@ -98,7 +101,7 @@ def create_post(author: User, body: str, scope: str = SCOPE_EVERYONE, department
         if needs_confirmation and not remind:
             raise PostError(_l("Name the people who should confirm reading."), "remind")
         text, mentioned = mentions.resolve(body)
-        with db.atomic():
+        with atomic_for_update():
             post = Post.create(author=author, body=body, body_html=markup.render(text), scope=scope,
                                mainline_id=mainline_id if scope == SCOPE_MAINLINE else None,
                                needs_confirmation=needs_confirmation)
@@ -141,7 +144,7 @@ def edit_post(post: Post, editor: User, body: str) -> Result:
     has_files = Attachment.select().where(Attachment.post == post).exists()
     body = _check_body(body, current_app.config["POST_MAX_LENGTH"], allow_empty=has_files)
     text, mentioned = mentions.resolve(body)
-    with db.atomic():
+    with atomic_for_update():
         already = {m.user_id for m in PostMention.select(PostMention.user).where(PostMention.post == post)}
         Post.update(body=body, body_html=markup.render(text), edited_at=utcnow()).where(Post.id == post.id).execute()
         ids = _record_mentions(post, mentioned, editor, markup.excerpt(body), skip=already)
@@ -158,7 +161,7 @@ def delete_post(post: Post, by: User) -> None:
     if not can_delete(post, by):
         raise PermissionError("only the author or an admin may delete a post")
     stored = [a.stored_name for a in Attachment.select(Attachment.stored_name).where(Attachment.post == post)]
-    with db.atomic():
+    with atomic_for_update():
         if by.id != post.author_id:
             trail.record(POST_DELETED_BY_ADMIN, by, subject=markup.excerpt(post.body, 100), target=post)
         Post.delete().where(Post.id == post.id).execute()
@@ -171,7 +174,7 @@ def add_comment(post: Post, author: User, body: str) -> Result:
     body = _check_body(body, COMMENT_MAX_LENGTH)
     text, mentioned = mentions.resolve(body)
     excerpt = markup.excerpt(body)
-    with db.atomic():
+    with atomic_for_update():
         comment = Comment.create(post=post, author=author, body=body, body_html=markup.render(text))
         Post.update(comment_count=Post.comment_count + 1).where(Post.id == post.id).execute()
         ids = notify([post.author_id], KIND_COMMENT, "post", post.id, author.id, excerpt)

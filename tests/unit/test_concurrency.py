@@ -48,3 +48,48 @@ def test_two_admins_demoting_each_other(app):
     outcomes = _race(app, [lambda: update_user(b, a, role="staff"), lambda: update_user(a, b, role="staff")])
     assert outcomes == ["done", "refused"]
     assert User.select().where(User.role == "admin").count() == 1
+
+
+def _parallel(app, actions):
+    """Run ``actions`` at once in threads, each with its own connection; return their results."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index, action):
+        with app.app_context(), db.connection_context():
+            barrier.wait()
+            results[index] = action()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_parallel_likes_never_double_count(app):
+    from office.feed.posts import create_post, set_like
+    from office.models.feed import Post, PostLike
+
+    post = create_post(make_user(), "大促开始").post
+    fan = make_user()
+    others = [make_user() for _ in range(6)]
+    db.close()
+    results = _parallel(app, [lambda: set_like(post, fan, True) for _ in range(6)])
+    assert results.count(True) == 1
+    _parallel(app, [lambda u=u: set_like(post, u, True) for u in others])
+    assert Post.get_by_id(post.id).like_count == 7 == PostLike.select().count()
+    _parallel(app, [lambda: set_like(post, fan, False) for _ in range(6)])
+    assert Post.get_by_id(post.id).like_count == 6 == PostLike.select().count()
+
+
+def test_parallel_comments_keep_the_count_exact(app):
+    from office.feed.posts import add_comment, create_post
+    from office.models.feed import Comment, Post
+
+    post = create_post(make_user(), "讨论").post
+    people = [make_user() for _ in range(6)]
+    db.close()
+    _parallel(app, [lambda u=u: add_comment(post, u, "同意") for u in people])
+    assert Post.get_by_id(post.id).comment_count == 6 == Comment.select().count()
