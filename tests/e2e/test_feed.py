@@ -36,7 +36,7 @@ def test_post_comment_like_and_badge_arrive_live(browser, live_server):
     expect(author.locator("article.post", has_text="今晚8点直播彩排")).to_have_count(1)
 
     # Her comment and like reach the author's page.
-    card.get_by_label("评论").fill("收到，准时到")
+    card.get_by_label("发表评论").fill("收到，准时到")
     card.get_by_role("button", name="发送").click()
     expect(card.locator(".comment-list")).to_contain_text("收到，准时到")
     card.get_by_role("button", name=re.compile("赞")).click()
@@ -58,7 +58,7 @@ def test_department_post_does_not_reach_other_departments(browser, live_server):
     author.get_by_label("有什么新动态？").fill("客服部内部：明早例会改到9点半")
     author.get_by_text("可见范围、提醒、附件").click()
     author.get_by_label("谁能看到").select_option("departments")
-    dept = author.get_by_label("部门", exact=True)
+    dept = author.locator("#composer").get_by_label("部门", exact=True)
     value = dept.locator("option", has_text="客服部").first.get_attribute("value")
     dept.select_option(value=value)
     author.get_by_role("button", name="发布").click()
@@ -80,7 +80,7 @@ def test_posting_and_commenting_without_javascript(browser, live_server):
     page.get_by_role("button", name="发布").click()
     card = page.locator("article.post", has_text="无脚本也能发")
     expect(card.locator("strong")).to_have_text("主图")
-    card.get_by_label("评论").fill("辛苦了")
+    card.get_by_label("发表评论").fill("辛苦了")
     card.get_by_role("button", name="发送").click()
     expect(page.locator(".comment-list")).to_contain_text("辛苦了")
     context.close()
