@@ -3,3 +3,4 @@ package registers every task module."""
 from tasks.queue import app_task, huey  # noqa: F401
 from tasks import notify  # noqa: F401,E402
 from tasks import reminders  # noqa: F401,E402
+from tasks import live  # noqa: F401,E402

@@ -26,6 +26,8 @@ ACTION_LABELS = {
     audit.DEPARTMENT_CREATED: _l("Department created"),
     audit.DEPARTMENT_UPDATED: _l("Department changed"),
     audit.DEPARTMENT_DELETED: _l("Department deleted"),
+    audit.POST_DELETED: _l("Post deleted by an administrator"),
+    audit.NOTICE_PUBLISHED: _l("Notice published"),
 }
 
 

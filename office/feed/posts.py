@@ -25,6 +25,7 @@ from office.feed.attachments import Upload
 from office.feed.visibility import viewers
 from office.inbox.notify import notify
 from office.live.events import publish
+from office.models import audit
 from office.models.base import utcnow
 from office.models.feed import (
     SCOPE_DEPARTMENTS,
@@ -42,7 +43,6 @@ from office.models.inbox import KIND_COMMENT, KIND_MENTION, KIND_REMIND
 from office.models.live import POST_ADDED, POST_CHANGED, POST_DELETED
 from office.models.people import Department, User
 
-POST_DELETED_BY_ADMIN = "post_deleted"
 COMMENT_MAX_LENGTH = 1000
 
 
@@ -163,7 +163,7 @@ def delete_post(post: Post, by: User) -> None:
     stored = [a.stored_name for a in Attachment.select(Attachment.stored_name).where(Attachment.post == post)]
     with atomic_for_update():
         if by.id != post.author_id:
-            trail.record(POST_DELETED_BY_ADMIN, by, subject=markup.excerpt(post.body, 100), target=post)
+            trail.record(audit.POST_DELETED, by, subject=markup.excerpt(post.body, 100), target=post)
         Post.delete().where(Post.id == post.id).execute()
         publish(POST_DELETED, post_id=post.id)
     attachments.discard(stored)

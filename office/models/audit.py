@@ -22,6 +22,8 @@ USER_REACTIVATED = "user_reactivated"
 DEPARTMENT_CREATED = "department_created"
 DEPARTMENT_UPDATED = "department_updated"
 DEPARTMENT_DELETED = "department_deleted"
+POST_DELETED = "post_deleted"  # by an admin, not the author
+NOTICE_PUBLISHED = "notice_published"
 
 
 class AppendOnlyError(RuntimeError):
