@@ -49,20 +49,23 @@ class AppContext:
     def __enter__(self):
         from office.db import db
 
-        self._local.ctx = None
+        # A stack, not one slot: in immediate mode a task may run another inline.
+        stack = self._local.__dict__.setdefault("stack", [])
+        ctx = None
         if not has_app_context():
-            self._local.ctx = self.app().app_context()
-            self._local.ctx.push()
-        self._local.opened = db.connect(reuse_if_open=True)
+            ctx = self.app().app_context()
+            ctx.push()
+        stack.append((ctx, db.connect(reuse_if_open=True)))
         return self
 
     def __exit__(self, *exc):
         from office.db import db
 
-        if self._local.opened and not db.is_closed():
+        ctx, opened = self._local.stack.pop()
+        if opened and not db.is_closed():
             db.close()
-        if self._local.ctx is not None:
-            self._local.ctx.pop()
+        if ctx is not None:
+            ctx.pop()
         return False
 
 

@@ -41,7 +41,10 @@ def index():
                 (AuditEvent.action == LOGIN_FAILED)
                 & (AuditEvent.created_at >= utcnow() - dt.timedelta(days=1))).count(),
         }
+    from office.notices.queries import pinned_notices
+
     return htmx.render("home/index.html", department=department, figures=figures,
+                       pinned=list(pinned_notices(user)),
                        live_args={"view": "feed", **context["feed_args"]}, **context)
 
 

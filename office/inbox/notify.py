@@ -3,11 +3,11 @@
 ``notify`` is called inside the cause's transaction and returns the new rows'
 ids; the caller enqueues ``tasks.notify.deliver_notifications(ids)`` after the
 transaction commits, so a failing channel never loses the in-app row.
-Imports only models and office.live.events.
+Imports only models and office.live.events (the latter when called: office.live's
+package imports its views, which import the feed, which imports this module).
 """
 from __future__ import annotations
 
-from office.live.events import publish_inbox
 from office.models.base import utcnow
 from office.models.inbox import Notification
 
@@ -29,7 +29,7 @@ def notify(recipient_ids, kind: str, target_type: str, target_id: int, actor_id:
             recipient=recipient_id, kind=kind, actor=actor_id, excerpt=excerpt,
             target_type=target_type, target_id=target_id, created_at=now,
         ).execute())
-    publish_inbox(recipients)
+    _publish(recipients)
     return ids
 
 
@@ -46,5 +46,11 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
         query = query.where(Notification.id == notification_id)
     changed = query.execute()
     if changed:
-        publish_inbox([user_id])
+        _publish([user_id])
     return changed
+
+
+def _publish(user_ids) -> None:
+    from office.live.events import publish_inbox  # see the module docstring
+
+    publish_inbox(user_ids)

@@ -1,13 +1,170 @@
-"""Views for /notices."""
+"""Views for /notices: the list, publishing, one notice with read confirmation and statistics,
+pinning and expiring.
+
+A notice the user may not read is a 404 on every URL (page or partial), so its
+existence does not leak; a readable notice the user may not change is a 403.
+"""
 from __future__ import annotations
 
-from flask_login import login_required
+from flask import abort, current_app, flash, request, url_for
+from flask_babel import format_datetime, gettext as _, to_utc
+from flask_login import current_user, login_required
 
-from office.notices import bp
+from office import htmx
+from office.access import role_required
+from office.departments.tree import choices
+from office.errors import toast
+from office.models.base import utcnow
+from office.notices import bp, publishing
+from office.notices.forms import NoticeForm
+from office.notices.publishing import PUBLISHER_ROLES, NoticeError
+from office.notices.queries import confirmation_stats, notice_departments, notice_list, visible_notice
+from office.pagination import paginate
+# A module import: tasks.notify may be mid-import when the huey consumer loads this package.
+from tasks import notify as notify_tasks
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _notice_or_404(notice_id: int):
+    notice = visible_notice(_me(), notice_id)
+    if notice is None:
+        abort(404)
+    return notice
+
+
+def _context(notice) -> dict:
+    """Everything show.html and its partials need: one query for the audience, three for statistics."""
+    user = _me()
+    audience = [] if notice.to_everyone else notice_departments(notice.id)
+    stats = None
+    if notice.needs_confirmation and publishing.can_see_stats(user, notice):
+        stats = confirmation_stats(notice, audience)
+    return {
+        "notice": notice,
+        "audience": audience,
+        "recipient": publishing.is_recipient(user, notice, [d.id for d in audience]),
+        "stats": stats,
+        "can_manage": publishing.can_manage(user, notice),
+        "now": utcnow(),
+    }
 
 
 @bp.route("/")
 @login_required
 def index():
-    """GET: placeholder until this module is built."""
-    return "", 204
+    """GET: the notices I may read, pinned first then newest; ``?expired=1`` adds expired ones.
+
+    htmx gets ``#notice-list`` alone (the expired toggle and the pages).
+    """
+    user = _me()
+    include_expired = request.args.get("expired") == "1"
+    page = paginate(notice_list(user, include_expired), current_app.config["PAGE_SIZE"])
+    return htmx.render("notices/index.html", partial="notices/_notice_list.html", page=page,
+                       include_expired=include_expired, can_publish=publishing.can_publish(user), now=utcnow())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*PUBLISHER_ROLES)
+def create():
+    """GET: the publish form. POST: publish; 303 / HX-Redirect to the notice, or 422 with the form.
+
+    Notifications are delivered beyond the app after the notice's transaction commits.
+    """
+    form = NoticeForm()
+    form.departments.choices = choices()
+    status = 200
+    if form.validate_on_submit():
+        expires_at = to_utc(form.expires_at.data) if form.expires_at.data else None
+        try:
+            result = publishing.publish(
+                _me(), form.title.data, form.body.data, form.chosen_departments(),
+                pinned=form.is_pinned.data, needs_confirmation=form.needs_confirmation.data, expires_at=expires_at)
+        except NoticeError as error:
+            getattr(form, error.field or "title", form.title).errors.append(str(error))
+            status = 422
+        else:
+            if result.notification_ids:
+                notify_tasks.deliver_notifications(result.notification_ids)
+            flash(_("Notice published."), "success")
+            return htmx.redirect(url_for("notices.show", notice_id=result.notice.id))
+    elif request.method == "POST":
+        status = 422
+    # The earliest expiry the picker offers: now, in the office's time zone.
+    local_now = format_datetime(utcnow(), "yyyy-MM-dd'T'HH:mm")
+    return htmx.render("notices/new.html", partial="notices/_notice_form.html", status=status, form=form,
+                       local_now=local_now)
+
+
+@bp.route("/<int:notice_id>")
+@login_required
+def show(notice_id: int):
+    """GET: one notice; the confirm button for its recipients; statistics for its author,
+    admins and directors. htmx gets ``#notice-<id>`` alone."""
+    notice = _notice_or_404(notice_id)
+    return htmx.render("notices/show.html", partial="notices/_notice.html", **_context(notice))
+
+
+@bp.route("/<int:notice_id>/confirm", methods=["POST"])
+@login_required
+def confirm(notice_id: int):
+    """POST: "I have read it" (idempotent). htmx gets ``#notice-<id>-confirm``, plus the
+    statistics out of band for a reader who also sees them; otherwise 303 to the notice.
+
+    Not a recipient (or no confirmation asked): 403, a toast for htmx.
+    """
+    notice = _notice_or_404(notice_id)
+    audience = [] if notice.to_everyone else notice_departments(notice.id)
+    try:
+        publishing.confirm(notice, _me(), [d.id for d in audience])
+    except NoticeError as error:
+        if htmx.is_htmx():
+            return toast(str(error), 403)
+        abort(403)
+    if not htmx.is_partial():
+        return htmx.redirect(url_for("notices.show", notice_id=notice.id))
+    # Read again: the confirmation (this one or a concurrent click's) is now committed.
+    context = _context(_notice_or_404(notice_id))
+    return htmx.render("notices/_confirm.html", oob_stats=True, **context)
+
+
+def _managed_or_error(notice_id: int):
+    notice = _notice_or_404(notice_id)
+    if not publishing.can_manage(_me(), notice):
+        abort(403)
+    return notice
+
+
+def _status_response(notice):
+    if htmx.is_partial():
+        return htmx.render("notices/_status.html", notice=notice, can_manage=True, now=utcnow())
+    return htmx.redirect(url_for("notices.show", notice_id=notice.id))
+
+
+@bp.route("/<int:notice_id>/pin", methods=["POST"])
+@login_required
+def pin(notice_id: int):
+    """POST (author, admins): pin or unpin; ``pinned=1|0`` says which, no value toggles.
+
+    htmx gets ``#notice-<id>-status``; otherwise 303 to the notice.
+    """
+    notice = _managed_or_error(notice_id)
+    wanted = request.form.get("pinned")
+    publishing.set_pinned(notice, wanted == "1" if wanted in ("0", "1") else not notice.is_pinned)
+    if not htmx.is_partial():
+        flash(_("Pinned.") if notice.is_pinned else _("Unpinned."), "success")
+    return _status_response(notice)
+
+
+@bp.route("/<int:notice_id>/expire", methods=["POST"])
+@login_required
+def expire(notice_id: int):
+    """POST (author, admins): end the notice now. htmx gets ``#notice-<id>-status``; otherwise 303."""
+    notice = _managed_or_error(notice_id)
+    publishing.expire_now(notice)
+    if not htmx.is_partial():
+        flash(_("The notice has expired; it no longer shows in the list."), "success")
+    return _status_response(notice)
+

@@ -21,22 +21,44 @@ ADMIN_URLS = [
     ("post", "/departments/{department}/edit"),
     ("post", "/departments/{department}/delete"),
     ("get", "/audit/"),
+    ("get", "/inbox/failures"),
+    ("post", "/inbox/failures/{delivery}/retry"),
 ]
 ADMIN_ENDPOINTS = {
     "people.manage", "people.create", "people.row", "people.edit", "people.deactivate", "people.activate",
     "people.reset_password", "departments.index", "departments.create", "departments.row", "departments.edit",
-    "departments.delete", "audit.index",
+    "departments.delete", "audit.index", "inbox.failures", "inbox.retry",
 }
-SIGNED_IN_URLS = [("get", "/"), ("get", "/people/"), ("get", "/people/{username}"), ("get", "/account/password"),
-                  ("post", "/account/password"), ("post", "/logout")]
+SIGNED_IN_URLS = [
+    ("get", "/"), ("get", "/people/"), ("get", "/people/{username}"), ("get", "/account/password"),
+    ("post", "/account/password"), ("post", "/logout"),
+    ("post", "/feed/posts"), ("get", "/feed/{post}"), ("get", "/feed/{post}/card"), ("get", "/feed/{post}/edit"),
+    ("post", "/feed/{post}/edit"), ("post", "/feed/{post}/delete"), ("post", "/feed/{post}/comments"),
+    ("post", "/feed/{post}/like"), ("post", "/feed/{post}/confirm"), ("get", "/feed/files/{attachment}/a.png"),
+    ("get", "/feed/search"), ("get", "/feed/mentions"), ("get", "/live/"),
+    ("get", "/inbox/"), ("post", "/inbox/1/read"), ("post", "/inbox/read-all"), ("get", "/inbox/settings"),
+    ("post", "/inbox/settings"),
+    ("get", "/notices/"), ("get", "/notices/new"), ("post", "/notices/new"), ("get", "/notices/1"),
+    ("post", "/notices/1/confirm"), ("post", "/notices/1/pin"), ("post", "/notices/1/expire"),
+    ("get", "/memos/"), ("get", "/memos/new"), ("post", "/memos/new"), ("post", "/memos/1/delete"),
+]
 
 
 @pytest.fixture
 def targets(admin):
     from tests.factories import make_department
 
+    from office.feed.posts import create_post
+    from office.models.feed import Attachment
+    from office.models.inbox import Delivery
+
     department = make_department("测试部")
-    return {"user": admin.id, "department": department.id, "username": admin.username}
+    post = create_post(admin, "测试").post
+    attachment = Attachment.create(post=post, uploaded_by=admin, file_name="a.png", stored_name="x.png",
+                                   content_type="image/png", size=1, is_image=True)
+    delivery = Delivery.create(recipient=admin, channel="email", status="failed")
+    return {"user": admin.id, "department": department.id, "username": admin.username, "post": post.id,
+            "attachment": attachment.id, "delivery": delivery.id}
 
 
 def _call(client, method, url, targets, htmx=False):
@@ -55,7 +77,12 @@ def test_the_list_covers_every_admin_endpoint(app):
     assert guarded == ADMIN_ENDPOINTS
     known = {rule.endpoint for rule in app.url_map.iter_rules()}
     public = {"static", "auth.login", "auth.language", "home.healthz"}
-    signed_in = {"home.index", "people.index", "people.profile", "auth.password", "auth.logout"}
+    signed_in = {"home.index", "people.index", "people.profile", "auth.password", "auth.logout",
+                 "feed.create", "feed.show", "feed.card", "feed.edit", "feed.delete", "feed.comment", "feed.like",
+                 "feed.confirm", "feed.attachment", "feed.search", "feed.suggest", "live.poll",
+                 "inbox.index", "inbox.read", "inbox.read_all", "inbox.settings",
+                 "notices.index", "notices.create", "notices.show", "notices.confirm", "notices.pin",
+                 "notices.expire", "memos.index", "memos.create", "memos.delete"}
     assert known == ADMIN_ENDPOINTS | public | signed_in
 
 
@@ -105,8 +132,16 @@ def test_admin_can_open(client, auth, admin, targets, method, url):
     assert _call(client, method, url, targets).status_code == 200
 
 
+def test_staff_cannot_publish_notices(client, auth, staff):
+    auth.login(staff)
+    assert client.get("/notices/new").status_code == 403
+    assert hx(client, "post", "/notices/new", data={"title": "x", "body": "y"}).status_code == 403
+
+
 def test_missing_objects_are_404(client, auth, admin):
     auth.login(admin)
     assert client.get("/people/9999/edit").status_code == 404
     assert client.get("/departments/9999/edit").status_code == 404
     assert client.get("/people/nobody-here").status_code == 404
+    for url in ("/feed/9999", "/feed/9999/card", "/notices/9999", "/feed/files/9999/a.png"):
+        assert client.get(url).status_code == 404, url

@@ -92,10 +92,10 @@ def test_delete_empty_department(client, auth, admin):
 def test_tree_query_count_does_not_grow(client, auth, admin):
     auth.login(admin)
     top = make_department("运营推广部")
-    with assert_query_count(3):  # session user, departments with heads, member counts; nothing per node
+    with assert_query_count(5):  # session user, departments with heads, member counts, unread badge, live cursor
         client.get("/departments/")
     for n in range(10):
         d = make_department(parent=top)
         make_user(department=d)
-    with assert_query_count(3):
+    with assert_query_count(5):
         client.get("/departments/")

@@ -40,8 +40,8 @@ def test_home_query_count_does_not_grow_with_posts(client, auth):
     client.get("/")
     # session user, departments (filter + visibility), my department with head,
     # one page of posts, then likes, attachments, comments, reminders of that page,
-    # the live cursor, the unread badge
-    expected = 11
+    # pinned notices, the live cursor, the unread badge
+    expected = 12
     with assert_query_count(expected):
         client.get("/")
     for n in range(12):

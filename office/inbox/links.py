@@ -1,0 +1,67 @@
+"""What a notification is called and where it points: kind labels and target URLs.
+
+Used by the inbox views and by the delivery rules (absolute links for e-mail and
+robots). Imports only Flask, werkzeug and the inbox model constants.
+"""
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import BuildError
+
+from office.models.inbox import KIND_COMMENT, KIND_MEMO, KIND_MENTION, KIND_NOTICE, KIND_REMIND
+
+# Shown after the actor's name: "周敏 提到了你".
+KIND_LABELS = {
+    KIND_MENTION: _l("mentioned you"),
+    KIND_REMIND: _l("asks you to read this"),
+    KIND_COMMENT: _l("commented on your post"),
+    KIND_NOTICE: _l("published a notice"),
+    KIND_MEMO: _l("memo reminder"),
+}
+
+# target_type -> (endpoint, name of the id argument or None).
+TARGETS = {
+    "post": ("feed.show", "post_id"),
+    "notice": ("notices.show", "notice_id"),
+    "memo": ("memos.index", None),
+}
+
+
+def kind_label(kind: str) -> str:
+    """The translated words for ``kind``; an unknown kind shows as itself."""
+    label = KIND_LABELS.get(kind)
+    return str(label) if label is not None else kind
+
+
+def _endpoint(target_type: str, target_id: int) -> tuple[str, dict]:
+    endpoint, argument = TARGETS.get(target_type, ("inbox.index", None))
+    return endpoint, ({argument: target_id} if argument else {})
+
+
+def target_url(target_type: str, target_id: int) -> str:
+    """The in-app URL of what a notification points at; the inbox when unknown.
+
+    A target whose endpoint is not registered (a module not built yet) also
+    falls back to the inbox instead of raising BuildError.
+    """
+    endpoint, values = _endpoint(target_type, target_id)
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return url_for("inbox.index")
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """SITE_URL + the path of ``endpoint``; works in jobs, where there is no request."""
+    adapter = current_app.url_map.bind("localhost")
+    return current_app.config["SITE_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
+def absolute_target_url(target_type: str, target_id: int) -> str:
+    """``target_url`` as an absolute link for e-mails and robot messages."""
+    endpoint, values = _endpoint(target_type, target_id)
+    try:
+        return absolute_url(endpoint, **values)
+    except BuildError:
+        return absolute_url("inbox.index")
