@@ -87,6 +87,24 @@ def seed_feed(users: dict[str, User], departments: dict[str, Department]) -> Non
             set_like(post, users[liker], True)
 
 
+def seed_notices(users: dict[str, User], departments: dict[str, Department]) -> None:
+    """A pinned company notice asking for confirmation, a department notice, and a memo."""
+    import datetime as dt
+
+    from office.memos.delivery import create_memo
+    from office.models.base import utcnow
+    from office.notices.publishing import publish
+
+    now = utcnow()
+    publish(users["admin"], "双11大促作战须知（请全员确认）",
+            "1. 11月10日 20:00 起全员在岗，**客服 24 小时轮班**。\n2. 价格、库存变动必须在主线里报备。\n"
+            "3. 异常订单 30 分钟内处理，处理不了找当班主管。",
+            pinned=True, needs_confirmation=True, expires_at=now + dt.timedelta(days=30), now=now)
+    publish(users["zhengli"], "客服部：售后话术更新", "退换货话术已更新，见共享文档“售后话术 v3”。",
+            department_ids=[departments["客服部"].id], now=now)
+    create_memo(users["chenjh"], "看双11预售复盘数据", now + dt.timedelta(days=1), now=now)
+
+
 def seed() -> list[User]:
     """Create the departments and staff in one transaction; return the users."""
     with db.atomic():
@@ -101,5 +119,7 @@ def seed() -> list[User]:
             if heads:
                 update_department(departments[heads], head=user)
             users.append(user)
-        seed_feed({u.username: u for u in users}, departments)
+        by_name = {u.username: u for u in users}
+        seed_feed(by_name, departments)
+        seed_notices(by_name, departments)
     return users

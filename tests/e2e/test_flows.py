@@ -60,7 +60,7 @@ def test_admin_creates_a_department_and_a_user_who_then_signs_in(page: Page):
 
     logout(page)
     login(page, "liwen", "start-2026")
-    expect(page.get_by_role("heading", level=2).first).to_contain_text("跨境电商部")
+    expect(page.get_by_role("complementary").get_by_role("link", name="跨境电商部")).to_be_visible()
 
 
 def test_refused_action_shows_a_toast(page: Page):

@@ -24,8 +24,19 @@ ADMIN_PAGES = {
     "audit": "/audit/",
     "password": "/account/password",
     "not-found": "/people/nobody",
+    "post": "/feed/1",
+    "search": "/feed/search?q=双11",
+    "inbox": "/inbox/",
+    "inbox-settings": "/inbox/settings",
+    "delivery-failures": "/inbox/failures",
+    "notices": "/notices/",
+    "new-notice": "/notices/new",
+    "notice": "/notices/1",
+    "memos": "/memos/",
 }
-STAFF_PAGES = {"home-staff": "/", "forbidden": "/people/manage"}
+STAFF_PAGES = {"home-staff": "/", "forbidden": "/people/manage", "post-staff": "/feed/2", "inbox-staff": "/inbox/",
+               "notices-staff": "/notices/", "notice-staff": "/notices/1", "memos-staff": "/memos/",
+               "memo-for-post": "/memos/new?post=1"}
 
 
 def check(page: Page, name: str, artifacts):
