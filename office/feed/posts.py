@@ -24,7 +24,7 @@ from office.feed import attachments, mentions
 from office.feed.attachments import Upload
 from office.feed.visibility import viewers
 from office.inbox.notify import notify
-from office.live.events import publish
+from office.live.events import publish, publish_inbox
 from office.models import audit
 from office.models.base import utcnow
 from office.models.feed import (
@@ -39,7 +39,7 @@ from office.models.feed import (
     PostMention,
     PostRecipient,
 )
-from office.models.inbox import KIND_COMMENT, KIND_MENTION, KIND_REMIND
+from office.models.inbox import KIND_COMMENT, KIND_MENTION, KIND_REMIND, Notification
 from office.models.live import POST_ADDED, POST_CHANGED, POST_DELETED
 from office.models.people import Department, User
 
@@ -164,8 +164,14 @@ def delete_post(post: Post, by: User) -> None:
     with atomic_for_update():
         if by.id != post.author_id:
             trail.record(audit.POST_DELETED, by, subject=markup.excerpt(post.body, 100), target=post)
+        # Notifications about it go too (pending e-mails and robot messages with them):
+        # they would point at nothing and quote deleted text.
+        told = [n.recipient_id for n in Notification.select(Notification.recipient).where(
+            (Notification.target_type == "post") & (Notification.target_id == post.id))]
+        Notification.delete().where((Notification.target_type == "post") & (Notification.target_id == post.id)).execute()
         Post.delete().where(Post.id == post.id).execute()
         publish(POST_DELETED, post_id=post.id)
+        publish_inbox(told)
     attachments.discard(stored)
 
 

@@ -59,6 +59,10 @@ def feed_filter(departments=None) -> FeedFilterForm:
 
 def page_context(user) -> dict:
     """Everything the home page's feed needs: filter, one keyset page, cursor, composer."""
+    # The cursor first: a post committed after it arrives by the poller; one committed
+    # between it and the query would otherwise be on the page and arrive again, so the
+    # poller also carries the newest post shown (``top``) and adds only newer ones.
+    live_after = latest_id()
     departments = all_departments()
     form = feed_filter(departments)
     limit = current_app.config["FEED_PAGE_SIZE"]
@@ -71,7 +75,8 @@ def page_context(user) -> dict:
         "cards": cards(posts, user),
         "next_before": posts[-1].id if has_more else None,
         "composer": composer(departments=departments),
-        "live_after": latest_id(),
+        "live_after": live_after,
+        "live_top": posts[0].id if posts and not form.before.data else 0,
         "accept": ACCEPT,
     }
 
@@ -131,9 +136,10 @@ def create():
 @login_required
 def show(post_id: int):
     """GET: one post with every comment; its author also sees who confirmed reading."""
+    live_after = latest_id()  # before reading, so no comment falls between the two
     card = _card(post_id, all_comments=True)
     readers = list(confirmations(card.post)) if card.post.author_id == current_user.id else None
-    return htmx.render("feed/show.html", card=card, readers=readers, live_after=latest_id(),
+    return htmx.render("feed/show.html", card=card, readers=readers, live_after=live_after,
                        comment_form=CommentForm(formdata=None))
 
 

@@ -45,7 +45,7 @@ def index():
 
     return htmx.render("home/index.html", department=department, figures=figures,
                        pinned=list(pinned_notices(user)),
-                       live_args={"view": "feed", **context["feed_args"]}, **context)
+                       live_args={"view": "feed", "top": context["live_top"], **context["feed_args"]}, **context)
 
 
 @bp.route("/healthz")

@@ -329,6 +329,16 @@ def webhook_complaint(kind: str, answer) -> str | None:
     return f"code {code}: {message}".strip()
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect would lead the POST past the WEBHOOK_HOSTS check; treat it as an error."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 def send_webhook(kind: str, url: str, text: str, timeout: float = WEBHOOK_TIMEOUT) -> None:
     """POST ``text`` to a robot. Raises PermanentError for a refused address, DeliveryError otherwise."""
     problem = webhook_url_problem(url)
@@ -338,7 +348,7 @@ def send_webhook(kind: str, url: str, text: str, timeout: float = WEBHOOK_TIMEOU
     request = urllib.request.Request(url.strip(), data=data, method="POST", headers={
         "Content-Type": "application/json; charset=utf-8", "User-Agent": "ShopOffice"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _opener.open(request, timeout=timeout) as response:
             raw = response.read(ANSWER_MAX_BYTES)
     except urllib.error.HTTPError as error:
         try:

@@ -8,6 +8,7 @@ package imports its views, which import the feed, which imports this module).
 """
 from __future__ import annotations
 
+from office.db import db
 from office.models.base import utcnow
 from office.models.inbox import Notification
 
@@ -44,9 +45,10 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
         (Notification.recipient == user_id) & Notification.read_at.is_null())
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    changed = query.execute()
-    if changed:
-        _publish([user_id])
+    with db.atomic():
+        changed = query.execute()
+        if changed:
+            _publish([user_id])
     return changed
 
 

@@ -5,11 +5,28 @@ Imports only models.
 """
 from __future__ import annotations
 
+from office.db import db, is_sqlite
 from office.models.live import INBOX_CHANGED, LiveEvent
+
+# Any constant: the advisory lock that orders event commits on PostgreSQL.
+_EVENTS_LOCK = 0x5E0FF1CE
+
+
+def _in_id_order() -> None:
+    """Make events commit in id order, so a poller's cursor never skips one.
+
+    PostgreSQL hands out ids at insert, not at commit: without this, event 10 could
+    commit after a poller had already read 11 and moved past it. The lock is held to
+    the end of the transaction. SQLite has one writer at a time, so ids already
+    commit in order there.
+    """
+    if not is_sqlite():
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_EVENTS_LOCK,))
 
 
 def publish(kind: str, post_id: int | None = None, user_id: int | None = None) -> None:
     """Record one change for open browsers; call inside the cause's transaction."""
+    _in_id_order()
     LiveEvent.create(kind=kind, post_id=post_id, user_id=user_id)
 
 
@@ -17,6 +34,7 @@ def publish_inbox(user_ids) -> None:
     """The badge of each of ``user_ids`` changed (one row per person, in one insert)."""
     rows = [{"kind": INBOX_CHANGED, "user_id": user_id} for user_id in set(user_ids)]
     if rows:
+        _in_id_order()
         LiveEvent.insert_many(rows).execute()
 
 

@@ -25,7 +25,7 @@ BATCH = 500
 
 def poller_args(args) -> dict:
     """The page description a poller carries: view=feed (with its filter) or view=post."""
-    keep = ("view", "show", "department", "post")
+    keep = ("view", "show", "department", "post", "top")
     return {k: args[k] for k in keep if args.get(k)}
 
 
@@ -61,8 +61,12 @@ def poll():
         changed = {post_id} & (changed | set(added)) - deleted
         deleted = {post_id} & deleted
         added = []
+    top = request.args.get("top", type=int, default=0)
     if view == "feed" and added:
-        fresh = [i for i in added if i not in deleted]
+        # Posts already on the page (rendered after the page's cursor was read) are not added twice.
+        fresh = [i for i in added if i not in deleted and i > top]
+        if fresh:
+            args["top"] = max(fresh)
         posts = feed(me, args.get("show", "all"), request.args.get("department", type=int), ids=fresh,
                      limit=len(fresh)) if fresh else []
         new_cards = cards(posts, me)

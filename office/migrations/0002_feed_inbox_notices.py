@@ -6,6 +6,7 @@ search: an FTS5 trigram index on SQLite, pg_trgm indexes on PostgreSQL.
 import datetime
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DateTimeField,
@@ -16,9 +17,31 @@ from peewee import (
     TextField,
 )
 
+from playhouse.sqlite_ext import AutoIncrementField
+
 # SQLite keeps an external-content FTS5 index per table, fed by triggers, so
 # every writer (views, tasks, imports) keeps it in step in its own transaction.
 FTS_TABLES = (("posts", "post_search"), ("comments", "comment_search"))
+
+
+def romanize(name):
+    """Frozen copy of office.models.people.romanize as it was for this migration."""
+    from pypinyin import Style, lazy_pinyin
+
+    full, initials, word = [], [], []
+    for char in name.lower() + " ":
+        if char.isascii() and char.isalnum():
+            word.append(char)
+            continue
+        if word:
+            full.append("".join(word))
+            initials.append("".join(word))
+            word = []
+        if "\u3400" <= char <= "\u9fff":
+            syllable = lazy_pinyin(char, style=Style.NORMAL)[0]
+            full.append(syllable)
+            initials.append(syllable[:1])
+    return "".join(full)[:120], "".join(initials)[:40]
 
 
 def up(migrator, db):
@@ -39,16 +62,18 @@ def up(migrator, db):
         migrator.add_column("users", "pinyin", CharField(max_length=120, default="")),
         migrator.add_column("users", "initials", CharField(max_length=40, default="")),
     )
-    from office.models.people import romanize
-
     for user_id, name in db.execute_sql("SELECT id, display_name FROM users").fetchall():
         full, initials = romanize(name)
         db.execute_sql(f"UPDATE users SET pinyin = {db.param}, initials = {db.param} WHERE id = {db.param}",
                        (full, initials, user_id))
 
     utcnow = datetime.datetime.utcnow
+    # Ids that are links or cursors are never reused: SQLite needs AUTOINCREMENT for that
+    # (a deleted newest post's id would go to the next post, and its notifications with it).
+    Key = AutoField if isinstance(db, PostgresqlDatabase) else AutoIncrementField
 
     class Post(Base):
+        id = Key()
         author = ForeignKeyField(User, on_delete="RESTRICT")
         body = TextField()
         body_html = TextField()
@@ -90,6 +115,7 @@ def up(migrator, db):
             indexes = ((("post", "user"), True), (("user", "post"), False))
 
     class Comment(Base):
+        id = Key()
         post = ForeignKeyField(Post, on_delete="CASCADE")
         author = ForeignKeyField(User, on_delete="RESTRICT")
         body = TextField()
@@ -110,6 +136,7 @@ def up(migrator, db):
             indexes = ((("post", "user"), True), (("user", "post"), False))
 
     class Attachment(Base):
+        id = Key()
         post = ForeignKeyField(Post, on_delete="CASCADE")
         uploaded_by = ForeignKeyField(User, on_delete="RESTRICT")
         file_name = CharField(max_length=200)
@@ -123,6 +150,7 @@ def up(migrator, db):
             table_name = "attachments"
 
     class Notification(Base):
+        id = Key()
         recipient = ForeignKeyField(User, on_delete="CASCADE")
         kind = CharField(max_length=20)
         actor = ForeignKeyField(User, null=True, on_delete="SET NULL")
@@ -137,6 +165,7 @@ def up(migrator, db):
             indexes = ((("recipient", "read_at", "created_at"), False), (("target_type", "target_id"), False))
 
     class Delivery(Base):
+        id = Key()
         recipient = ForeignKeyField(User, on_delete="CASCADE")
         notification = ForeignKeyField(Notification, null=True, on_delete="CASCADE")
         channel = CharField(max_length=10)
@@ -166,6 +195,7 @@ def up(migrator, db):
             table_name = "channel_settings"
 
     class Notice(Base):
+        id = Key()
         author = ForeignKeyField(User, on_delete="RESTRICT")
         title = CharField(max_length=120)
         body = TextField()
@@ -197,6 +227,7 @@ def up(migrator, db):
             indexes = ((("notice", "user"), True),)
 
     class Memo(Base):
+        id = Key()
         owner = ForeignKeyField(User, on_delete="CASCADE")
         text = CharField(max_length=200)
         remind_at = DateTimeField()
@@ -209,6 +240,7 @@ def up(migrator, db):
             indexes = ((("delivered_at", "remind_at"), False), (("owner", "remind_at"), False))
 
     class LiveEvent(Base):
+        id = Key()
         kind = CharField(max_length=20)
         post_id = IntegerField(null=True)
         user_id = IntegerField(null=True)

@@ -43,6 +43,7 @@ def check(page: Page, name: str, artifacts):
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     page.screenshot(path=str(artifacts / f"375-{name}.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"375-{name}-screen.png"))  # what a phone shows first (README)
     assert not serious, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
     # Nothing wider than the phone: no sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -351,3 +351,11 @@ def test_post_page_query_count_is_fixed(client, auth, company):
         set_like(post, make_user(), True)
     with assert_query_count(counter.count):
         client.get(f"/feed/{post.id}")
+
+
+def test_deleting_a_post_removes_the_notifications_about_it(client, auth, company):
+    post = create_post(company["runner"], "@陈嘉慧 看一下").post
+    assert Notification.select().count() == 1
+    auth.login(company["runner"])
+    client.post(f"/feed/{post.id}/delete")
+    assert Notification.select().count() == 0

@@ -142,3 +142,36 @@ def test_a_mention_moves_my_badge_and_only_mine(client, auth, people):
     assert 'id="inbox-badge" class="badge"' in body and 'id="inbox-badge-tab"' in body
     assert 'hx-swap-oob="true">1</span>' in body
     assert other.id
+
+
+def test_a_post_already_on_the_page_is_not_added_again(client, auth, people):
+    auth.login(people["me"])
+    start = latest_id()
+    post = create_post(people["writer"], "刚发的").post
+    # The page was rendered after this post committed (top = its id) but read its cursor before.
+    body = poll(client, start, view="feed", top=post.id).get_data(as_text=True)
+    assert "afterbegin" not in body
+    newer = create_post(people["writer"], "更新的").post
+    body = poll(client, start, view="feed", top=post.id).get_data(as_text=True)
+    assert f'id="post-{newer.id}"' in body and f'id="post-{post.id}"' not in body
+    assert f"top={newer.id}" in body.replace("&amp;", "&")
+
+
+def test_the_home_page_carries_its_newest_post_for_the_poller(client, auth, people):
+    post = create_post(people["writer"], "最新的一条").post
+    auth.login(people["me"])
+    page = client.get("/").get_data(as_text=True).replace("&amp;", "&")
+    assert f"top={post.id}" in page and "view=feed" in page
+
+
+def test_ids_are_never_reused(app, people):
+    """A deleted newest post's id, or a pruned event's, never comes back (links and cursors rely on it)."""
+    from office.models.live import LiveEvent
+
+    post = create_post(people["writer"], "会被删除").post
+    delete_post(post, people["writer"])
+    assert create_post(people["writer"], "新的").post.id > post.id
+    last = latest_id()
+    LiveEvent.delete().execute()
+    create_post(people["writer"], "再来")
+    assert latest_id() > last
