@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, NodeList, fn
 
 from office.departments.tree import all_departments, descendant_ids
 from office.feed.visibility import visible_posts
@@ -36,7 +36,9 @@ def feed(user: User, show: str = "all", department_id: int | None = None, before
                             | Post.id.in_(PostRecipient.select(PostRecipient.post).where(PostRecipient.user == user.id)))
     elif show == "department" and department_id:
         members = User.select(User.id).where(User.department.in_(descendant_ids(department_id, all_departments())))
-        query = query.where(Post.author.in_(members))
+        # Walk ids newest first and test the author, rather than gather every post of
+        # the department through the author index and sort them (300 ms at 200,000 posts).
+        query = query.where(NodeList((SQL("+"), Post.author), glue="").in_(members))
     if before:
         query = query.where(Post.id < before)
     if ids is not None:

@@ -6,7 +6,7 @@ which htmx does not swap, after two indexed queries. Otherwise one response
 carries the poller with its new cursor and out-of-band fragments: new post
 cards into #feed-posts, fresh stats / comments / text of changed posts, removal
 of deleted ones, and the inbox badge. Each fragment is rendered for the viewer
-and only for posts they may see. bench/live_delay.py holds the measurements
+and only for posts they may see. bench/live_ratio.py holds the measurements
 behind choosing polling over SSE.
 """
 from __future__ import annotations

@@ -87,7 +87,7 @@ def up(migrator, db):
 
         class Meta:
             table_name = "posts"
-            indexes = ((("author", "id"), False), (("scope", "id"), False))
+            indexes = ((("author", "id"), False),)
 
     class PostDepartment(Base):
         post = ForeignKeyField(Post, on_delete="CASCADE")
