@@ -6,7 +6,7 @@ from flask import Flask
 from office import access, cli, db, errors
 from office.config import Defaults, finalize, instance_path
 from office.extensions import babel, csrf
-from office.i18n import babel_locale, html_lang, select_locale
+from office.i18n import babel_locale, html_lang, install_template_gettext, select_locale, short_datetime
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -24,6 +24,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     access.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=babel_locale)
+    install_template_gettext(app)
+    app.add_template_filter(short_datetime, "when")
 
     from tasks.queue import huey
 

@@ -55,3 +55,56 @@ def wtforms_translations():
 def html_lang(locale: str) -> str:
     """BCP 47 tag for <html lang>: zh_CN -> zh-CN."""
     return str(locale).replace("_", "-")
+
+
+def _translations():
+    """The request's catalog, found once per locale instead of on every ``_()`` in a template.
+
+    Flask-Babel looks the catalog up again for each call (context, domain, locale,
+    str(locale)); a feed page makes ~300 calls. The cache is keyed by the locale
+    object itself, so ``force_locale`` (e-mails in the recipient's language) still
+    gets its own catalog.
+    """
+    from flask import g
+    from flask_babel import get_translations
+
+    ctx = g.get("_flask_babel") if g else None
+    cached = getattr(ctx, "office_catalog", None) if ctx is not None else None
+    locale = getattr(ctx, "babel_locale", None) if ctx is not None else None
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    ctx = g.get("_flask_babel") if g else None
+    if ctx is not None and getattr(ctx, "babel_locale", None) is not None:
+        ctx.office_catalog = (ctx.babel_locale, translations)
+    return translations
+
+
+def install_template_gettext(app) -> None:
+    """Templates' ``_`` and ``ngettext`` through the cached catalog (call after babel.init_app)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+    )
+
+
+def short_datetime(value) -> str:
+    """A stored UTC time as office time, "2026-11-22 08:19": the same in both languages.
+
+    For lists that show many times (feed cards, comments), where Babel's
+    locale-aware formatting costs more than the rest of the card.
+    """
+    import datetime as dt
+
+    if value is None:
+        return ""
+    zone = _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+@lru_cache(maxsize=4)
+def _zone(name: str):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
