@@ -31,6 +31,7 @@ from office.models.inbox import (
     DELIVERY_FAILED,
     DELIVERY_PENDING,
     DELIVERY_SENT,
+    DELIVERY_SKIPPED,
     WEBHOOK_FEISHU,
     WEBHOOK_KINDS,
     ChannelSettings,
@@ -448,6 +449,11 @@ def send(delivery_id: int, final: bool = True) -> str:
     if not claimed:
         return ""
     delivery = Delivery.get_by_id(delivery_id)
+    if delivery.notification_id is not None and Notification.select().where(
+            (Notification.id == delivery.notification_id) & Notification.read_at.is_null(False)).exists():
+        # Held back by quiet hours and read in the app meanwhile: nothing left to tell.
+        Delivery.update(status=DELIVERY_SKIPPED).where(Delivery.id == delivery_id).execute()
+        return DELIVERY_SKIPPED
     recipient = User.get_by_id(delivery.recipient_id)
     try:
         _push(delivery, recipient)

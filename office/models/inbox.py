@@ -30,6 +30,8 @@ WEBHOOK_KINDS = (WEBHOOK_DINGTALK, WEBHOOK_FEISHU, WEBHOOK_WECOM)
 DELIVERY_PENDING = "pending"
 DELIVERY_SENT = "sent"
 DELIVERY_FAILED = "failed"
+# Not sent because the person had already read the notification in the app (quiet hours ended late).
+DELIVERY_SKIPPED = "skipped"
 
 
 class Notification(BaseModel):

@@ -298,6 +298,16 @@ def test_quiet_hours_postpone_the_send_to_their_end(people, robot):
     assert Delivery.get().status == DELIVERY_SENT and len(robot.requests) == 1
 
 
+def test_a_held_back_message_read_in_the_app_meanwhile_is_not_sent(people, robot):
+    boss, agent = people
+    settings(agent, webhook_kind="dingtalk", webhook_url=robot.url())
+    ids = notify([agent.id], KIND_MENTION, "memo", 1, actor_id=boss.id)
+    Delivery.create(recipient=agent, notification=ids[0], channel="webhook")
+    mark_read(agent.id)
+    send_delivery.call_local(Delivery.get().id)
+    assert Delivery.get().status == "skipped" and robot.requests == []
+
+
 # --- daily digest ----------------------------------------------------------------------------
 
 @pytest.fixture
