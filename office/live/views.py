@@ -11,7 +11,7 @@ behind choosing polling over SSE.
 """
 from __future__ import annotations
 
-from flask import current_app, make_response, request
+from flask import make_response, request
 from flask_login import current_user, login_required
 
 from office import htmx
@@ -29,21 +29,19 @@ def poller_args(args) -> dict:
     return {k: args[k] for k in keep if args.get(k)}
 
 
-@bp.route("/")
-@login_required
-def poll():
-    """GET ?after=&view=feed|post&...: 204 when nothing happened; else the poller (#live) with
-    its new cursor plus OOB fragments (post cards, #post-<id>-stats / -comment-list / -body,
-    deletions, #inbox-badge)."""
-    after = request.args.get("after", type=int, default=0)
+def updates(me, args) -> dict | None:
+    """What changed for ``me`` since ``args["after"]``, as the context of live/_updates.html;
+    None when no event happened at all. ``args`` is the poller's query (see poller_args).
+
+    Separate from the view so another transport (bench/live_ratio.py's SSE prototype)
+    renders exactly the same fragments.
+    """
+    after = _int(args.get("after"))
     events = list(LiveEvent.select().where(LiveEvent.id > after).order_by(LiveEvent.id).limit(BATCH))
     if not events:
-        response = make_response("", 204)
-        response.vary.add("HX-Request")
-        return response
-    me = current_user._get_current_object()
-    args = poller_args(request.args)
-    view = args.get("view")
+        return None
+    keep = poller_args(args)
+    view = keep.get("view")
     added, changed, deleted = [], set(), set()
     inbox = False
     for event in events:
@@ -57,17 +55,17 @@ def poll():
             deleted.add(event.post_id)
     new_cards, changed_cards = [], []
     if view == "post":
-        post_id = request.args.get("post", type=int)
+        post_id = _int(args.get("post"))
         changed = {post_id} & (changed | set(added)) - deleted
         deleted = {post_id} & deleted
         added = []
-    top = request.args.get("top", type=int, default=0)
+    top = _int(args.get("top"))
     if view == "feed" and added:
         # Posts already on the page (rendered after the page's cursor was read) are not added twice.
         fresh = [i for i in added if i not in deleted and i > top]
         if fresh:
-            args["top"] = max(fresh)
-        posts = feed(me, args.get("show", "all"), request.args.get("department", type=int), ids=fresh,
+            keep["top"] = max(fresh)
+        posts = feed(me, keep.get("show", "all"), _int(args.get("department")) or None, ids=fresh,
                      limit=len(fresh)) if fresh else []
         new_cards = cards(posts, me)
         changed -= {c.post.id for c in new_cards}
@@ -77,7 +75,27 @@ def poll():
         changed_cards = cards(posts, me, all_comments=view == "post")
     if view not in ("feed", "post"):
         deleted = set()
-    return htmx.render("live/_updates.html", live_after=events[-1].id, live_args=args,
-                       new_cards=new_cards, changed_cards=changed_cards, deleted=sorted(deleted),
-                       inbox=inbox, all_comments=view == "post",
-                       poll_ms=current_app.config["LIVE_POLL_MS"])
+    return {"live_after": events[-1].id, "live_args": keep, "new_cards": new_cards,
+            "changed_cards": changed_cards, "deleted": sorted(deleted), "inbox": inbox,
+            "all_comments": view == "post"}
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+@bp.route("/")
+@login_required
+def poll():
+    """GET ?after=&view=feed|post&...: 204 when nothing happened; else the poller (#live) with
+    its new cursor plus OOB fragments (post cards, #post-<id>-stats / -comment-list / -body,
+    deletions, #inbox-badge)."""
+    context = updates(current_user._get_current_object(), request.args)
+    if context is None:
+        response = make_response("", 204)
+        response.vary.add("HX-Request")
+        return response
+    return htmx.render("live/_updates.html", **context)
