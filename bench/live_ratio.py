@@ -1,16 +1,15 @@
-"""Live updates by polling: how long a new post takes to reach open pages, and what open
-pages cost everyone else. Measured on ShopOffice served by gunicorn (gevent workers) with
-OFFICE_LIVE_POLL_MS=1000, next to a bare Flask "hello" served the same way.
+"""Live updates: how long a new post takes to reach open pages, and what open pages cost.
+Measured on ShopOffice served by gunicorn (gevent workers), next to a bare Flask "hello".
 
-1. Delay: --viewers signed-in sessions each poll GET /live/?after=<cursor>&view=feed the way
-   htmx 2 does it for templates/live/_poller.html (HX-Request header; `every 1000ms` re-arms on
-   each tick, a 200 swaps in a new poller whose clock starts at the swap; hx-sync drop). A
-   writer publishes --posts posts through POST /feed/posts, one every 0.5-1.5 s; each viewer
-   notes when a poll answer first carries that post's card (id="post-<id>").
-   delay = seen - writer's request completed, over every (post, viewer) pair.
-2. Cost of viewers: wrk on GET /people/ (signed in) with the viewers polling and paused, in
+1. Delay: --viewers signed-in pages each hold the EventSource their home page opens
+   (GET /live/?after=<cursor>&view=feed, as templates/live/_stream.html asks). A writer
+   publishes --posts posts through POST /feed/posts, one every 0.5-1.5 s; each page notes
+   when a `live` event first carries that post's card (id="post-<id>").
+   delay = seen - writer's request completed, over every (post, page) pair.
+2. Idle cost: the server's CPU while the pages stay open and nothing happens.
+3. Cost to others: wrk on GET /people/ (signed in) with the pages open and closed, in
    alternating rounds.
-3. The 204 answer alone under wrk, next to hello.
+bench/transport_ratio.py compares this with polling.
 
 Usage: .venv/bin/python bench/live_ratio.py [--viewers 50] [--posts 40] [--seconds 6] [--rounds 3]
 """
@@ -25,6 +24,7 @@ import random
 import re
 import resource
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -32,8 +32,8 @@ import urllib.parse
 
 from common import ROOT, new_instance, serve, sign_in, stop, wrk
 
-POLL_MS = 1000
-POLLER_URL = re.compile(r'id="live"[^>]*\shx-get="([^"]+)"')
+STREAM_URL = re.compile(r'id="live"[^>]*\ssse-connect="([^"]+)"')
+TICKS = os.sysconf("SC_CLK_TCK")
 CARD = re.compile(r'id="post-(\d+)"')
 # Demo staff who are neither admin nor director, so the visibility rule runs in full.
 VIEWER_USERS = ("zhaopeng", "sunyue", "gaofei", "huangting", "wuhao", "hejing", "machao", "xunuo",
@@ -65,58 +65,59 @@ class Client:
                     raise
 
 
-class Viewer(threading.Thread):
-    """An open home page: its poller, timed as htmx times it. Polls while ``active`` is set
-    (the page is open), so the same sessions can be switched off and on between load rounds."""
+class Stream(threading.Thread):
+    """An open page: its EventSource on /live/, read as the browser reads it. Each `live`
+    event's data are noted with the time they arrived."""
 
-    def __init__(self, base: str, cookie: str, start_url: str, period: float, active: threading.Event,
-                 stop_event: threading.Event):
+    def __init__(self, base: str, cookie: str, url: str, stop_event: threading.Event):
         super().__init__(daemon=True)
-        self.client = Client(base, cookie)
-        self.url = start_url
-        self.period = period
-        self.active = active
+        parts = urllib.parse.urlsplit(base)
+        self.host, self.port, self.cookie, self.url = parts.hostname, parts.port, cookie, url
         self.stop_event = stop_event
         self.seen: dict[int, float] = {}
-        self.polls: list[tuple[float, float, int]] = []  # (sent, answered, status)
-        self.lateness: list[float] = []  # how late this process sent a poll: the client's own lag
+        self.events = 0
         self.errors = 0
+        self.ready = threading.Event()
 
     def run(self) -> None:
-        headers = {"HX-Request": "true", "HX-Trigger": "live", "HX-Target": "live", "HX-Current-URL": "/"}
-        due = None
+        try:
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            connection.request("GET", self.url, headers={"Cookie": self.cookie, "Accept": "text/event-stream"})
+            response = connection.getresponse()
+            if response.status != 200:
+                raise OSError(f"stream answered {response.status}")
+        except OSError:
+            self.errors += 1
+            self.ready.set()
+            return
+        data = []
         while not self.stop_event.is_set():
-            if not self.active.is_set():
-                self.active.wait(0.1)
-                due = None
-                continue
-            if due is None:
-                due = time.monotonic() + random.random() * self.period  # pages opened at different moments
-            pause = due - time.monotonic()
-            if pause > 0 and self.stop_event.wait(pause):
-                break
-            sent = time.monotonic()
-            self.lateness.append(sent - due)
             try:
-                status, _headers, body = self.client.request("GET", self.url, headers=headers)
+                line = response.readline()
             except OSError:
-                self.errors += 1
-                due = time.monotonic() + self.period
-                continue
-            answered = time.monotonic()
-            self.polls.append((sent, answered, status))
-            if status == 200:
-                for post_id in CARD.findall(body):
-                    self.seen.setdefault(int(post_id), answered)
-                self.url = html.unescape(POLLER_URL.search(body).group(1))
-                due = answered + self.period  # the swapped-in poller starts its own clock
-            elif status == 204:
-                due += self.period
-                while due < answered:  # ticks during a slow answer are dropped (hx-sync="this:drop")
-                    due += self.period
-            else:
-                self.errors += 1
-                due = answered + self.period
+                break
+            if not line:
+                break
+            self.ready.set()
+            line = line.decode().rstrip("\n")
+            if line.startswith("data:"):
+                data.append(line[5:].lstrip(" "))
+            elif not line and data:
+                now = time.monotonic()
+                self.events += 1
+                for post_id in CARD.findall("\n".join(data)):
+                    self.seen.setdefault(int(post_id), now)
+                data = []
+        connection.close()
+
+
+def open_streams(base: str, sessions, stop_event: threading.Event) -> list[Stream]:
+    streams = [Stream(base, cookie, url, stop_event) for cookie, url in sessions]
+    for stream in streams:
+        stream.start()
+    for stream in streams:
+        stream.ready.wait(10)
+    return streams
 
 
 def cpu_seconds() -> float:
@@ -131,8 +132,48 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def polls_between(viewers, start: float, end: float) -> int:
-    return sum(1 for v in viewers for sent, answered, _s in v.polls if start <= answered < end)
+def server_cpu(master_pid: int) -> float:
+    """CPU seconds used so far by gunicorn's master and workers."""
+    pids = [master_pid] + [int(p) for p in subprocess.run(
+        ["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()]
+    total = 0
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def publish(writer: Client, token: str, n: int, label: str, rng: random.Random):
+    """Post ``n`` times through the real form; returns {post id: completed} and the request times."""
+    done, writer_ms = {}, []
+    for i in range(n):
+        body = urllib.parse.urlencode({"body": f"{label} {i}: 今天的直播排期已更新", "scope": "everyone",
+                                       "csrf_token": token}).encode()
+        sent = time.monotonic()
+        status, headers, _html = writer.request("POST", "/feed/posts", body=body, headers={
+            "HX-Request": "true", "X-CSRFToken": token, "Content-Type": "application/x-www-form-urlencoded"})
+        completed = time.monotonic()
+        if status != 200:
+            raise RuntimeError(f"POST /feed/posts answered {status}")
+        done[json.loads(dict(headers)["HX-Trigger"])["post-added"]["id"]] = completed
+        writer_ms.append((completed - sent) * 1000)
+        time.sleep(rng.uniform(0.5, 1.5))
+    time.sleep(3)  # the last post has had its chance everywhere
+    return done, writer_ms
+
+
+def delays(pages, done) -> tuple[list[float], int]:
+    found, missed = [], 0
+    for page in pages:
+        for post_id, completed in done.items():
+            if post_id in page.seen:
+                found.append((page.seen[post_id] - completed) * 1000)
+            else:
+                missed += 1
+    return found, missed
 
 
 def main() -> None:
@@ -141,15 +182,14 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=40)
     parser.add_argument("--seconds", type=int, default=6, help="each wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="idle / with-viewers pairs for /people/")
+    parser.add_argument("--idle", type=int, default=10, help="seconds of open, idle pages for the CPU figure")
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    period = POLL_MS / 1000
 
-    instance, env = new_instance({"OFFICE_LIVE_POLL_MS": str(POLL_MS)})
+    instance, env = new_instance()
     processes = []
-    active, stop_event = threading.Event(), threading.Event()
-    viewers: list[Viewer] = []
+    stop_event = threading.Event()
     try:
         office, base = serve("app:create_app()", env, args.workers, ROOT)
         processes.append(office)
@@ -157,123 +197,74 @@ def main() -> None:
         processes.append(hello)
 
         # Sign in: each demo user a few times, as people with the page open on two devices.
+        sessions = []
         for i in range(args.viewers):
             cookie, _token, page = sign_in(base, VIEWER_USERS[i % len(VIEWER_USERS)])
-            start_url = html.unescape(POLLER_URL.search(page).group(1))
-            viewers.append(Viewer(base, cookie, start_url, period, active, stop_event))
+            sessions.append((cookie, html.unescape(STREAM_URL.search(page).group(1))))
         admin_cookie, _token, _page = sign_in(base, "admin")
         writer_cookie, writer_token, _page = sign_in(base, "wanglei")
         writer = Client(base, writer_cookie)
 
-        active.set()
-        for viewer in viewers:
-            viewer.start()
-        time.sleep(2 * period)  # every poller has ticked at least once
+        # 1. The delay: the pages are open; a writer posts; the streams bring the card.
+        streams = open_streams(base, sessions, stop_event)
+        time.sleep(1)
+        phase_start, client_start = time.monotonic(), cpu_seconds()
+        done, writer_ms = publish(writer, writer_token, args.posts, "live bench post", random.Random(7))
+        client_cpu = (cpu_seconds() - client_start) / (time.monotonic() - phase_start) * 100
+        found, missed = delays(streams, done)
 
-        # 1. The delay: a writer posts; the viewers' polls bring the card.
-        done: dict[int, float] = {}
-        rng = random.Random(7)
-        writer_ms = []
-        phase1_start, cpu_start = time.monotonic(), cpu_seconds()
-        for n in range(args.posts):
-            body = urllib.parse.urlencode({"body": f"live bench post {n}: 今天的直播排期已更新", "scope": "everyone",
-                                           "csrf_token": writer_token}).encode()
-            sent = time.monotonic()
-            status, headers, _html = writer.request("POST", "/feed/posts", body=body, headers={
-                "HX-Request": "true", "X-CSRFToken": writer_token,
-                "Content-Type": "application/x-www-form-urlencoded"})
-            completed = time.monotonic()
-            if status != 200:
-                raise RuntimeError(f"POST /feed/posts answered {status}")
-            post_id = json.loads(dict(headers)["HX-Trigger"])["post-added"]["id"]
-            done[post_id] = completed
-            writer_ms.append((completed - sent) * 1000)
-            time.sleep(rng.uniform(0.5, 1.5))
-        time.sleep(3 * period)  # the last post has had its chance everywhere
-        phase1_end, cpu_end = time.monotonic(), cpu_seconds()
-        client_cpu = (cpu_end - cpu_start) / (phase1_end - phase1_start) * 100
+        # 2. What open pages cost when nothing happens: the server's CPU with them idle.
+        start_cpu, start = server_cpu(office.pid), time.monotonic()
+        time.sleep(args.idle)
+        idle_cpu = (server_cpu(office.pid) - start_cpu) / (time.monotonic() - start) * 100
 
-        delays, missed = [], 0
-        for viewer in viewers:
-            for post_id, completed in done.items():
-                if post_id in viewer.seen:
-                    delays.append((viewer.seen[post_id] - completed) * 1000)
-                else:
-                    missed += 1
-        poll_latency = [(a - s) * 1000 for v in viewers for s, a, _st in v.polls if phase1_start <= a < phase1_end]
-        polls_phase1 = polls_between(viewers, phase1_start, phase1_end) / (phase1_end - phase1_start)
-
-        # 2. What the open pages cost others: /people/ with and without the viewers polling, in
-        # alternating rounds (with, without, without, with, ...) so drifting load from other
-        # processes on the machine falls on both sides.
-        idle, busy, busy_polls, busy_latency = [], [], [], []
+        # 3. What they cost others: /people/ with and without the pages open, in alternating
+        # rounds so drifting load from other processes on the machine falls on both sides.
+        idle, busy = [], []
+        open_now = True
         for r in range(args.rounds):
             for with_viewers in ((True, False) if r % 2 == 0 else (False, True)):
-                if with_viewers != active.is_set():
-                    (active.set if with_viewers else active.clear)()
-                    time.sleep(1.5 * period)  # every page has started (or stopped) polling
-                start = time.monotonic()
+                if with_viewers != open_now:
+                    if with_viewers:
+                        stop_event = threading.Event()
+                        streams = open_streams(base, sessions, stop_event)
+                    else:
+                        stop_event.set()
+                        for stream in streams:
+                            stream.join(2)
+                    open_now = with_viewers
+                    time.sleep(1)
                 load = wrk(base + "/people/", args.seconds, args.connections, admin_cookie)
-                end = time.monotonic()
-                if with_viewers:
-                    busy.append(load)
-                    busy_polls.append(polls_between(viewers, start, end) / (end - start))
-                    busy_latency += [(a - s) * 1000 for v in viewers for s, a, _st in v.polls if start <= a < end]
-                else:
-                    idle.append(load)
+                (busy if with_viewers else idle).append(load)
         stop_event.set()
-        for viewer in viewers:
-            viewer.join(35)
-        lateness = [x * 1000 for v in viewers for x in v.lateness]
-        errors = sum(v.errors for v in viewers)
-        statuses: dict[int, int] = {}
-        for v in viewers:
-            for _s, _a, status in v.polls:
-                statuses[status] = statuses.get(status, 0) + 1
+        errors = sum(s.errors for s in streams)
+        hello_load = wrk(hello_base + "/", args.seconds, args.connections)
         people_idle = statistics.mean(x.rps for x in idle)
         people_busy = statistics.mean(x.rps for x in busy)
-
-        # 3. The empty answer alone, next to hello.
-        _status, _h, answer = Client(base, admin_cookie).request("GET", "/live/?after=0&view=feed",
-                                                                 headers={"HX-Request": "true"})
-        latest = int(re.search(r"after=(\d+)", html.unescape(POLLER_URL.search(answer).group(1))).group(1))
-        poll_204 = wrk(f"{base}/live/?after={latest}&view=feed", args.seconds, args.connections, admin_cookie,
-                       headers={"HX-Request": "true"})
-        hello_load = wrk(hello_base + "/", args.seconds, args.connections)
     finally:
         stop_event.set()
         stop(processes, instance)
 
-    print(f"# {args.workers} gevent workers, {os.cpu_count()} cores, LIVE_POLL_MS={POLL_MS}; {args.viewers} viewers "
-          f"({len(VIEWER_USERS)} demo staff signed in several times), {args.posts} posts by wanglei "
+    print(f"# {args.workers} gevent workers, {os.cpu_count()} cores; {args.viewers} open pages on server-sent "
+          f"events ({len(VIEWER_USERS)} demo staff signed in several times), {args.posts} posts by wanglei "
           f"every 0.5-1.5 s; wrk -t2 -c{args.connections} -d{args.seconds}s")
-    print(f"# writer POST /feed/posts p50 {statistics.median(writer_ms):.0f} ms; polls answered "
-          f"{dict(sorted(statuses.items()))}, poll errors {errors}; poll latency while posting "
-          f"p50 {percentile(poll_latency, 0.5):.1f} / p99 {percentile(poll_latency, 0.99):.1f} ms, under wrk "
-          f"p50 {percentile(busy_latency, 0.5):.1f} / p99 {percentile(busy_latency, 0.99):.1f} ms; "
-          f"client: lag p99 {percentile(lateness, 0.99):.1f} ms, CPU {client_cpu:.0f}% of one core while posting")
-    print("# /people/ rps by round, idle: " + " ".join(f"{x.rps:.0f}" for x in idle)
-          + f"; with {args.viewers} viewers: " + " ".join(f"{x.rps:.0f}" for x in busy))
-    print(f"live_pairs: {len(delays) + missed}")
+    print(f"# writer POST /feed/posts p50 {statistics.median(writer_ms):.0f} ms; stream errors {errors}; "
+          f"client CPU {client_cpu:.0f}% of one core while posting")
+    print("# /people/ rps by round, no pages open: " + " ".join(f"{x.rps:.0f}" for x in idle)
+          + f"; {args.viewers} pages open: " + " ".join(f"{x.rps:.0f}" for x in busy))
+    print(f"live_pairs: {len(found) + missed}")
     print(f"live_missed_pairs: {missed}")
-    print(f"live_delay_min_ms: {min(delays):.0f}")
-    print(f"live_delay_p50_ms: {percentile(delays, 0.5):.0f}")
-    print(f"live_delay_p95_ms: {percentile(delays, 0.95):.0f}")
-    print(f"live_delay_max_ms: {max(delays):.0f}")
-    print(f"polls_per_second_while_posting: {polls_phase1:.1f}")
-    print(f"polls_per_second_under_wrk: {statistics.mean(busy_polls):.1f}")
-    print(f"people_rps_idle: {people_idle:.0f}")
-    print(f"people_rps_with_{args.viewers}_viewers: {people_busy:.0f}")
-    print(f"people_p99_ms_idle: {max(x.p99_ms for x in idle):.1f}")
-    print(f"people_p99_ms_with_{args.viewers}_viewers: {max(x.p99_ms for x in busy):.1f}")
+    print(f"live_delay_min_ms: {min(found):.0f}")
+    print(f"live_delay_p50_ms: {percentile(found, 0.5):.0f}")
+    print(f"live_delay_p95_ms: {percentile(found, 0.95):.0f}")
+    print(f"live_delay_max_ms: {max(found):.0f}")
+    print(f"idle_server_cpu_percent_with_{args.viewers}_pages: {idle_cpu:.1f}")
+    print(f"people_rps_no_pages: {people_idle:.0f}")
+    print(f"people_rps_with_{args.viewers}_pages: {people_busy:.0f}")
+    print(f"people_p99_ms_no_pages: {max(x.p99_ms for x in idle):.1f}")
+    print(f"people_p99_ms_with_{args.viewers}_pages: {max(x.p99_ms for x in busy):.1f}")
     print(f"viewer_cost_ratio: {people_busy / people_idle:.2f}")
-    print(f"poll_204_rps: {poll_204.rps:.0f}")
-    print(f"poll_204_p99_ms: {poll_204.p99_ms:.1f}")
     print(f"hello_rps: {hello_load.rps:.0f}")
-    print(f"hello_p99_ms: {hello_load.p99_ms:.1f}")
-    print(f"poll_204_vs_hello_rps_ratio: {poll_204.rps / hello_load.rps:.2f}")
-    # What the pages would take at their nominal rate, from the 204's own cost: a share of the workers.
-    print(f"viewers_share_of_capacity_estimate: {args.viewers / period / poll_204.rps:.2f}")
 
 
 if __name__ == "__main__":

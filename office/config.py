@@ -54,8 +54,10 @@ class Defaults:
     UPLOAD_PATH = ""  # default: instance/uploads
     UPLOAD_MAX_FILES = 9
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-    # How often an open page asks for news (new posts, comments, likes, badge), in ms.
-    LIVE_POLL_MS = 1000
+    # Live updates (server-sent events): how often each process checks for new events, in ms,
+    # and how long one stream lasts before the browser reconnects (re-checking the session).
+    LIVE_WATCH_MS = 100
+    LIVE_STREAM_SECONDS = 300
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -68,6 +68,8 @@ def app_config(migrated_database, tmp_path):
         "HUEY_IMMEDIATE": True,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # The live stream checks once and ends, so the test client can read it whole.
+        "LIVE_STREAM_SECONDS": 0,
     }
 
 

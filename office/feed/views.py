@@ -59,9 +59,9 @@ def feed_filter(departments=None) -> FeedFilterForm:
 
 def page_context(user) -> dict:
     """Everything the home page's feed needs: filter, one keyset page, cursor, composer."""
-    # The cursor first: a post committed after it arrives by the poller; one committed
+    # The cursor first: a post committed after it arrives by the live stream; one committed
     # between it and the query would otherwise be on the page and arrive again, so the
-    # poller also carries the newest post shown (``top``) and adds only newer ones.
+    # stream also carries the newest post shown (``top``) and adds only newer ones.
     live_after = latest_id()
     departments = all_departments()
     form = feed_filter(departments)
@@ -100,9 +100,9 @@ def _card(post_id: int, all_comments: bool = False):
 @bp.route("/posts", methods=["POST"])
 @login_required
 def create():
-    """POST: publish. htmx: a fresh composer and the ``post-added`` event (the live
-    poller then brings the post, so it is never shown twice); 422 with errors.
-    Without JS: 303 to the home page."""
+    """POST: publish. htmx: a fresh composer and the ``post-added`` event with the new id;
+    the post itself arrives through the live stream like everyone else's, so it is never
+    shown twice. 422 with errors. Without JS: 303 to the home page."""
     departments = all_departments()
     form = composer(PostForm(), departments)
     if form.validate_on_submit():

@@ -13,10 +13,10 @@ _EVENTS_LOCK = 0x5E0FF1CE
 
 
 def _in_id_order() -> None:
-    """Make events commit in id order, so a poller's cursor never skips one.
+    """Make events commit in id order, so a stream's cursor never skips one.
 
     PostgreSQL hands out ids at insert, not at commit: without this, event 10 could
-    commit after a poller had already read 11 and moved past it. The lock is held to
+    commit after a stream had already read 11 and moved past it. The lock is held to
     the end of the transaction. SQLite has one writer at a time, so ids already
     commit in order there.
     """

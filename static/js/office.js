@@ -96,3 +96,13 @@
     else if (box && !box.contains(e.target)) { close(); }
   });
 })();
+
+// New post cards arrive out of band into #feed-posts. A card already on the page (its stream
+// reconnected from an older point) is not added a second time.
+document.addEventListener("htmx:oobBeforeSwap", function (e) {
+  var detail = e.detail;
+  if (!detail.target || detail.target.id !== "feed-posts" || !detail.fragment) return;
+  detail.fragment.querySelectorAll("article.post[id]").forEach(function (card) {
+    if (document.getElementById(card.id)) card.remove();
+  });
+});

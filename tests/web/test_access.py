@@ -79,7 +79,7 @@ def test_the_list_covers_every_admin_endpoint(app):
     public = {"static", "auth.login", "auth.language", "home.healthz"}
     signed_in = {"home.index", "people.index", "people.profile", "auth.password", "auth.logout",
                  "feed.create", "feed.show", "feed.card", "feed.edit", "feed.delete", "feed.comment", "feed.like",
-                 "feed.confirm", "feed.attachment", "feed.search", "feed.suggest", "live.poll",
+                 "feed.confirm", "feed.attachment", "feed.search", "feed.suggest", "live.stream",
                  "inbox.index", "inbox.read", "inbox.read_all", "inbox.settings",
                  "notices.index", "notices.create", "notices.show", "notices.confirm", "notices.pin",
                  "notices.expire", "memos.index", "memos.create", "memos.delete"}

@@ -115,7 +115,7 @@ def test_list_query_count_does_not_grow(client, auth, staff, boss):
     auth.login(staff)
     client.get("/inbox/")
     # session user, unread count (list head and both badges: once), one page with actors joined,
-    # the live poller's cursor (base.html)
+    # the live stream's cursor (base.html)
     with assert_query_count(4):
         client.get("/inbox/")
     for n in range(25):
@@ -303,7 +303,7 @@ def test_failures_query_count_does_not_grow(client, auth, admin, staff, failed):
     auth.login(admin)
     client.get("/inbox/failures")
     # session user, one page with people and notifications joined, the unread badge and
-    # the live poller's cursor (base.html)
+    # the live stream's cursor (base.html)
     with assert_query_count(4):
         client.get("/inbox/failures")
     for n in range(25):
