@@ -1,6 +1,6 @@
 """Publishing live events: rules call ``publish`` inside their transaction.
 
-Rules never know how browsers are told (polling today, see office/live/views.py).
+Rules never know how browsers are told (server-sent events today, see office/live/views.py).
 Imports only models.
 """
 from __future__ import annotations

@@ -9,8 +9,8 @@ only for posts they may see. Each event's id is the cursor, so a reconnecting
 browser (Last-Event-ID) resumes where it stopped; streams end after
 LIVE_STREAM_SECONDS and the browser reconnects, which re-checks the session.
 
-Chosen over polling by measurement (bench/sse_ratio.py, 50 open pages): delay p50
-196 vs 485 ms, idle server CPU 6 % vs 33 % of a core. It needs gevent workers
+Chosen over polling by measurement (bench/transport_ratio.py, 50 open pages): delay p50
+188 vs 511 ms, idle server CPU 0.8 % vs 32 % of a core. It needs gevent workers
 (scripts/serve); one watcher per process reads the newest event id every
 LIVE_WATCH_MS, so events written by other processes (the huey consumer) arrive too.
 """

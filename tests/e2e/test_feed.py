@@ -38,7 +38,7 @@ def test_post_comment_like_and_badge_arrive_live(browser, live_server):
     expect(card).to_be_visible()
     expect(card.get_by_role("link", name="@何静")).to_be_visible()
     expect(reader.locator("#inbox-badge")).to_have_text(str(reader_unread + 1))
-    # The author's own page shows it once, brought by the poller.
+    # The author's own page shows it once, brought by the live stream.
     expect(author.locator("article.post", has_text="今晚8点直播彩排")).to_have_count(1)
 
     # Her comment and like reach the author's page.
@@ -69,7 +69,7 @@ def test_department_post_does_not_reach_other_departments(browser, live_server):
     dept.select_option(value=value)
     author.get_by_role("button", name="发布").click()
     expect(author.locator("article.post", has_text="明早例会")).to_be_visible()
-    # Give the outsider's poller a few rounds, then check the page and the search.
+    # Give the outsider's stream time to (not) deliver, then check the page and the search.
     outsider.wait_for_timeout(2500)
     expect(outsider.locator("article.post", has_text="明早例会")).to_have_count(0)
     outsider.goto("/feed/search?q=例会改到")

@@ -52,7 +52,7 @@ def test_htmx_post_returns_a_fresh_composer_and_the_event(client, auth, company)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body and 'id="composer"' in body
     assert "post-added" in response.headers["HX-Trigger"]
-    assert "上新啦" not in body  # the poller brings the post, so it is never shown twice
+    assert "上新啦" not in body  # the live stream brings the post, so it is never shown twice
     assert Post.get().body == "上新啦"
 
 
