@@ -60,7 +60,8 @@ STAFF = (
 POSTS = (
     ("lina", "双11预售第一波数据：天猫店定金人数 **3,280**，比去年同期 +18%。\n- 爆款：316不锈钢保温杯 Pro\n"
      "- 短板：详情页转化偏低，@刘洋 @黄婷 帮忙看下主图和首屏", None, (), False,
-     (("liuyang", "收到，明天上午出两版主图做 A/B"), ("wanglei", "预算可以再加 5 万给直通车")), ("wanglei", "chenjh", "zhaopeng")),
+     (("liuyang", "收到，明天上午出两版主图做 A/B"), ("wanglei", "预算可以再加 5 万给直通车")),
+     ("wanglei", "chenjh", "zhaopeng")),
     ("fenggang", "今晚 20:00 仓库盘点，打单发货 19:30 截单，请各组留意。", None, ("zhengli", "lina", "gaofei"), True,
      (("zhengli", "客服这边会提前告知买家"),), ("hanxue",)),
     ("zhengli", "售后组本周退款率 2.1%，主要原因：尺码不符。话术已更新，见共享文档。", ("客服部",), (), False,

@@ -1,6 +1,8 @@
 """huey jobs. The consumer runs ``huey_consumer tasks.huey``; importing this
 package registers every task module."""
+from tasks import (
+    live,  # noqa: F401,E402
+    notify,  # noqa: F401,E402
+    reminders,  # noqa: F401,E402
+)
 from tasks.queue import app_task, huey  # noqa: F401
-from tasks import notify  # noqa: F401,E402
-from tasks import reminders  # noqa: F401,E402
-from tasks import live  # noqa: F401,E402

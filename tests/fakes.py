@@ -132,30 +132,24 @@ class FakeRobot(ThreadingHTTPServer):
             self.requests.append({"path": path, "headers": headers, "body": body, "json": json.loads(body)})
 
 
-def _serve(server):
+def _running(server):
+    """Serve ``server`` in a thread for one test, then shut it down."""
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    return thread
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
 
 
 @pytest.fixture
 def smtp_server():
-    server = FakeSMTPServer()
-    thread = _serve(server)
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    yield from _running(FakeSMTPServer())
 
 
 @pytest.fixture
 def robot():
-    server = FakeRobot()
-    thread = _serve(server)
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    yield from _running(FakeRobot())
 
 
 @pytest.fixture

@@ -14,14 +14,11 @@ from office.audit.trail import record
 from office.db import db
 from office.models import audit
 from office.models.people import ROLE_HEAD, ROLE_STAFF, Department, User
+from office.rules import RuleError
 
 
-class DepartmentError(ValueError):
-    """A refused change; str(error) is shown next to ``field``."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.field = field
+class DepartmentError(RuleError):
+    """A refused department change; shown next to ``field``."""
 
 
 @dataclass

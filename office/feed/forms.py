@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, MultipleFileField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    MultipleFileField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, Optional
 
 from office.forms import Form
@@ -32,7 +40,8 @@ class FeedFilterForm(Form):
         csrf = False
 
     show = SelectField(_l("Show"), default="all", validators=[Optional()], choices=lambda: [
-        ("all", _l("All")), ("mine", _l("Mine")), ("mentions", _l("Mentioning me")), ("department", _l("A department"))])
+        ("all", _l("All")), ("mine", _l("Mine")), ("mentions", _l("Mentioning me")),
+        ("department", _l("A department"))])
     department = SelectField(_l("Department"), coerce=int, default=0, validators=[Optional()])
     before = IntegerField(validators=[Optional()])
 

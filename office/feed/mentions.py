@@ -20,7 +20,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]()<>#!|~])")
 def _directory() -> dict[str, User]:
     people: dict[str, User] = {}
     ambiguous: set[str] = set()
-    for user in User.select(User.id, User.username, User.display_name, User.role, User.department).where(User.is_active):
+    active = User.select(User.id, User.username, User.display_name, User.role, User.department).where(User.is_active)
+    for user in active:
         people[user.username.lower()] = user
         name = user.display_name
         if name in people and people[name].id != user.id:

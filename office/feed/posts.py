@@ -42,16 +42,15 @@ from office.models.feed import (
 from office.models.inbox import KIND_COMMENT, KIND_MENTION, KIND_REMIND, Notification
 from office.models.live import POST_ADDED, POST_CHANGED, POST_DELETED
 from office.models.people import Department, User
+from office.rules import RuleError
 
 COMMENT_MAX_LENGTH = 1000
 
 
-class PostError(ValueError):
-    """A post or comment was refused; ``field`` names the form field to blame."""
+class PostError(RuleError):
+    """A post or comment was refused; ``field`` names the form field (the text by default)."""
 
-    def __init__(self, message, field: str = "body"):
-        super().__init__(message)
-        self.field = field
+    default_field = "body"
 
 
 @dataclass
@@ -166,9 +165,9 @@ def delete_post(post: Post, by: User) -> None:
             trail.record(audit.POST_DELETED, by, subject=markup.excerpt(post.body, 100), target=post)
         # Notifications about it go too (pending e-mails and robot messages with them):
         # they would point at nothing and quote deleted text.
-        told = [n.recipient_id for n in Notification.select(Notification.recipient).where(
-            (Notification.target_type == "post") & (Notification.target_id == post.id))]
-        Notification.delete().where((Notification.target_type == "post") & (Notification.target_id == post.id)).execute()
+        about_post = (Notification.target_type == "post") & (Notification.target_id == post.id)
+        told = [n.recipient_id for n in Notification.select(Notification.recipient).where(about_post)]
+        Notification.delete().where(about_post).execute()
         Post.delete().where(Post.id == post.id).execute()
         publish(POST_DELETED, post_id=post.id)
         publish_inbox(told)

@@ -5,8 +5,6 @@ Every list goes through office.feed.visibility. Imports only models and rules.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 from peewee import JOIN, SQL, NodeList, fn
 
 from office.departments.tree import all_departments, descendant_ids
@@ -32,10 +30,12 @@ def feed(user: User, show: str = "all", department_id: int | None = None, before
     if show == "mine":
         query = query.where(Post.author == user.id)
     elif show == "mentions":
-        query = query.where(Post.id.in_(PostMention.select(PostMention.post).where(PostMention.user == user.id))
-                            | Post.id.in_(PostRecipient.select(PostRecipient.post).where(PostRecipient.user == user.id)))
+        mentioned = PostMention.select(PostMention.post).where(PostMention.user == user.id)
+        reminded = PostRecipient.select(PostRecipient.post).where(PostRecipient.user == user.id)
+        query = query.where(Post.id.in_(mentioned) | Post.id.in_(reminded))
     elif show == "department" and department_id:
-        members = User.select(User.id).where(User.department.in_(descendant_ids(department_id, all_departments())))
+        department_ids = descendant_ids(department_id, all_departments())
+        members = User.select(User.id).where(User.department.in_(department_ids))
         # Walk ids newest first and test the author, rather than gather every post of
         # the department through the author index and sort them (300 ms at 200,000 posts).
         query = query.where(NodeList((SQL("+"), Post.author), glue="").in_(members))

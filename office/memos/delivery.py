@@ -18,6 +18,7 @@ from office.models.base import utcnow
 from office.models.inbox import KIND_MEMO
 from office.models.notices import Memo
 from office.models.people import User
+from office.rules import RuleError
 
 TEXT_MAX = 200
 TARGET_TYPE = "memo"
@@ -28,12 +29,8 @@ WHEN_CUSTOM = "custom"
 TOMORROW_AT = dt.time(9, 0)
 
 
-class MemoError(ValueError):
-    """A refused memo; str(error) is shown next to ``field``."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.field = field
+class MemoError(RuleError):
+    """A refused memo; shown next to ``field``."""
 
 
 @dataclass

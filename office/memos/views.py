@@ -6,7 +6,8 @@ the user cannot see is a 404 too, so the post's existence does not leak.
 from __future__ import annotations
 
 from flask import abort, flash, make_response, request, url_for
-from flask_babel import format_datetime, get_timezone, gettext as _
+from flask_babel import format_datetime, get_timezone
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from office import htmx

@@ -16,7 +16,6 @@ from peewee import (
     PostgresqlDatabase,
     TextField,
 )
-
 from playhouse.sqlite_ext import AutoIncrementField
 
 # SQLite keeps an external-content FTS5 index per table, fed by triggers, so

@@ -25,6 +25,7 @@ from office.models.base import utcnow
 from office.models.inbox import KIND_NOTICE
 from office.models.notices import Notice, NoticeConfirmation, NoticeDepartment
 from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, ROLE_HEAD, Department, User
+from office.rules import RuleError
 
 # Audit action (office.models.audit holds the foundation's names; modules add their own).
 NOTICE_PUBLISHED = "notice_published"
@@ -36,12 +37,8 @@ BODY_MAX = 10000
 TARGET_TYPE = "notice"
 
 
-class NoticeError(ValueError):
-    """A refused notice change; str(error) is shown next to ``field``."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.field = field
+class NoticeError(RuleError):
+    """A refused notice change; shown next to ``field``."""
 
 
 @dataclass

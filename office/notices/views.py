@@ -7,7 +7,8 @@ existence does not leak; a readable notice the user may not change is a 403.
 from __future__ import annotations
 
 from flask import abort, current_app, flash, request, url_for
-from flask_babel import format_datetime, gettext as _, to_utc
+from flask_babel import format_datetime, to_utc
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from office import htmx
@@ -20,6 +21,7 @@ from office.notices.forms import NoticeForm
 from office.notices.publishing import PUBLISHER_ROLES, NoticeError
 from office.notices.queries import confirmation_stats, notice_departments, notice_list, visible_notice
 from office.pagination import paginate
+
 # A module import: tasks.notify may be mid-import when the huey consumer loads this package.
 from tasks import notify as notify_tasks
 

@@ -16,17 +16,14 @@ from office.audit.trail import record
 from office.db import atomic_for_update, db, locked
 from office.models import audit
 from office.models.people import ROLE_ADMIN, ROLES, Department, User
+from office.rules import RuleError
 
 # Fields an admin may edit; role is audited separately because it grants rights.
 EDITABLE = ("display_name", "title", "phone", "email", "department", "role")
 
 
-class AccountError(ValueError):
-    """A refused account change; str(error) is shown to the user next to ``field``."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.field = field
+class AccountError(RuleError):
+    """A refused account change; shown next to ``field``."""
 
 
 def hash_password(password: str) -> str:

@@ -1,31 +1,14 @@
-"""Concurrent account changes never leave the company without an administrator."""
-import threading
-
+"""Concurrent changes never double-count: the last administrator, likes, comments (parallel threads)."""
 from office.db import db
 from office.models.people import User
 from office.people.accounts import AccountError, set_active, update_user
 from tests.factories import make_user
+from tests.parallel import at_once
 
 
 def _race(app, actions):
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        with app.app_context(), db.connection_context():
-            barrier.wait()
-            try:
-                action()
-                outcomes[index] = "done"
-            except AccountError:
-                outcomes[index] = "refused"
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return sorted(outcomes)
+    results = at_once(app, actions, expected=(AccountError,))
+    return sorted("refused" if isinstance(r, AccountError) else "done" for r in results)
 
 
 def test_two_admins_deactivating_each_other(app):
@@ -50,24 +33,6 @@ def test_two_admins_demoting_each_other(app):
     assert User.select().where(User.role == "admin").count() == 1
 
 
-def _parallel(app, actions):
-    """Run ``actions`` at once in threads, each with its own connection; return their results."""
-    barrier = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-
-    def run(index, action):
-        with app.app_context(), db.connection_context():
-            barrier.wait()
-            results[index] = action()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
-
-
 def test_parallel_likes_never_double_count(app):
     from office.feed.posts import create_post, set_like
     from office.models.feed import Post, PostLike
@@ -76,11 +41,11 @@ def test_parallel_likes_never_double_count(app):
     fan = make_user()
     others = [make_user() for _ in range(6)]
     db.close()
-    results = _parallel(app, [lambda: set_like(post, fan, True) for _ in range(6)])
+    results = at_once(app, [lambda: set_like(post, fan, True) for _ in range(6)])
     assert results.count(True) == 1
-    _parallel(app, [lambda u=u: set_like(post, u, True) for u in others])
+    at_once(app, [lambda u=u: set_like(post, u, True) for u in others])
     assert Post.get_by_id(post.id).like_count == 7 == PostLike.select().count()
-    _parallel(app, [lambda: set_like(post, fan, False) for _ in range(6)])
+    at_once(app, [lambda: set_like(post, fan, False) for _ in range(6)])
     assert Post.get_by_id(post.id).like_count == 6 == PostLike.select().count()
 
 
@@ -91,5 +56,5 @@ def test_parallel_comments_keep_the_count_exact(app):
     post = create_post(make_user(), "讨论").post
     people = [make_user() for _ in range(6)]
     db.close()
-    _parallel(app, [lambda u=u: add_comment(post, u, "同意") for u in people])
+    at_once(app, [lambda u=u: add_comment(post, u, "同意") for u in people])
     assert Post.get_by_id(post.id).comment_count == 6 == Comment.select().count()

@@ -1,6 +1,5 @@
 """Notice rules without HTTP: audience, validation, and confirmation under concurrent clicks."""
 import datetime as dt
-import threading
 
 import pytest
 
@@ -10,6 +9,7 @@ from office.models.inbox import Notification
 from office.models.notices import Notice, NoticeConfirmation
 from office.notices.publishing import NoticeError, confirm, publish, recipient_ids
 from tests.factories import make_department, make_user
+from tests.parallel import at_once
 
 
 @pytest.fixture
@@ -55,30 +55,13 @@ def test_publish_writes_everything_in_one_transaction(team, monkeypatch):
     assert Notice.select().count() == 0 and Notification.select().count() == 0
 
 
-def _race(app, actions):
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        with app.app_context(), db.connection_context():
-            barrier.wait()
-            outcomes[index] = action()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
-
-
 def test_concurrent_double_click_confirms_once(app, team):
     notice = publish(team["head"], "请确认", "正文", [team["service"].id], needs_confirmation=True).notice
     agent = team["agent"]
     departments = [team["service"].id]
     db.close()
     for _ in range(5):
-        outcomes = _race(app, [lambda: confirm(notice, agent, departments)] * 2)
+        outcomes = at_once(app, [lambda: confirm(notice, agent, departments)] * 2)
         assert sorted(outcomes) == [False, True]
         assert NoticeConfirmation.select().where(NoticeConfirmation.notice == notice.id).count() == 1
         NoticeConfirmation.delete().execute()

@@ -1,6 +1,5 @@
 """Memo delivery: quick times, exactly-once delivery (also under concurrency), the sweeper, the queue."""
 import datetime as dt
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +18,7 @@ from office.models.base import utcnow
 from office.models.inbox import KIND_MEMO, Notification
 from office.models.notices import Memo
 from tests.factories import make_user
+from tests.parallel import at_once
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -111,10 +111,10 @@ def test_deliver_memo_task_body(owner):
 
 
 def test_queue_memo_schedules_the_task_at_its_time(owner):
+    from huey.storage import MemoryStorage
+
     from tasks.queue import huey
     from tasks.reminders import queue_memo
-
-    from huey.storage import MemoryStorage
 
     assert isinstance(huey.storage, MemoryStorage)  # never the real queue
     huey.flush()  # immediate mode keeps the schedule in memory across tests
@@ -130,19 +130,7 @@ def test_concurrent_deliveries_write_one_notification(app, owner):
     memos = [_memo(owner, text=f"并发{n}") for n in range(5)]
     db.close()
     for memo in memos:
-        barrier = threading.Barrier(2)
-        results = [None, None]
-
-        def run(index, memo_id=memo.id):
-            with app.app_context(), db.connection_context():
-                barrier.wait()
-                results[index] = deliver(memo_id)
-
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        results = at_once(app, [lambda memo_id=memo.id: deliver(memo_id)] * 2)
         assert sorted(len(r) for r in results) == [0, 1]
         assert Notification.select().where(Notification.target_id == memo.id).count() == 1
         db.close()

@@ -46,11 +46,10 @@ SIGNED_IN_URLS = [
 
 @pytest.fixture
 def targets(admin):
-    from tests.factories import make_department
-
     from office.feed.posts import create_post
     from office.models.feed import Attachment
     from office.models.inbox import Delivery
+    from tests.factories import make_department
 
     department = make_department("测试部")
     post = create_post(admin, "测试").post
