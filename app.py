@@ -38,12 +38,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     from office.home import bp as home_bp
     from office.inbox import bp as inbox_bp
     from office.live import bp as live_bp
+    from office.mainlines import bp as mainlines_bp
     from office.memos import bp as memos_bp
     from office.notices import bp as notices_bp
     from office.people import bp as people_bp
 
     for blueprint in (home_bp, auth_bp, people_bp, departments_bp, audit_bp,
-                      feed_bp, inbox_bp, notices_bp, memos_bp, live_bp):
+                      feed_bp, inbox_bp, notices_bp, memos_bp, live_bp, mainlines_bp):
         app.register_blueprint(blueprint)
 
     errors.register(app)

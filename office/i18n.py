@@ -108,3 +108,13 @@ def _zone(name: str):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
+
+
+def office_date(moment=None):
+    """The office's calendar date at ``moment`` (naive UTC, default now): what "today" and
+    "overdue" mean, whatever the server's own zone."""
+    import datetime as dt
+
+    moment = moment or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    zone = _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()

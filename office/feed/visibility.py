@@ -4,7 +4,8 @@ attachment goes through.
 Scopes: everyone; chosen departments (their sub-departments included; admins and
 directors see all of them); a mainline, whose rule the mainlines module plugs in
 with ``register_scope`` so the feed's views never change. The author and the
-people asked to read (提醒) always see the post.
+people asked to read (提醒) always see the post, except in a mainline, which only
+its members see.
 Imports only models and office.db.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Callable
 from flask import abort, g, has_app_context
 from peewee import Expression
 
-from office.models.feed import SCOPE_DEPARTMENTS, SCOPE_EVERYONE, Post, PostDepartment, PostRecipient
+from office.models.feed import SCOPE_DEPARTMENTS, SCOPE_EVERYONE, SCOPE_MAINLINE, Post, PostDepartment, PostRecipient
 from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, Department, User
 
 # scope name -> function(user) returning the extra condition for posts of that scope.
@@ -46,10 +47,12 @@ def department_chain(user: User) -> list[int]:
 
 def visible_to(user: User) -> Expression:
     """A WHERE condition on Post: true for the posts ``user`` may see."""
+    personal = (Post.author == user.id) | Post.id.in_(
+        PostRecipient.select(PostRecipient.post).where(PostRecipient.user == user.id))
     conditions = [
         Post.scope == SCOPE_EVERYONE,
-        Post.author == user.id,
-        Post.id.in_(PostRecipient.select(PostRecipient.post).where(PostRecipient.user == user.id)),
+        # A mainline's posts are for its members only: someone who left loses their own posts too.
+        (Post.scope != SCOPE_MAINLINE) & personal,
     ]
     if user.role in (ROLE_ADMIN, ROLE_DIRECTOR):
         conditions.append(Post.scope == SCOPE_DEPARTMENTS)

@@ -24,10 +24,11 @@ def _in_id_order() -> None:
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_EVENTS_LOCK,))
 
 
-def publish(kind: str, post_id: int | None = None, user_id: int | None = None) -> None:
+def publish(kind: str, post_id: int | None = None, user_id: int | None = None,
+            mainline_id: int | None = None) -> None:
     """Record one change for open browsers; call inside the cause's transaction."""
     _in_id_order()
-    LiveEvent.create(kind=kind, post_id=post_id, user_id=user_id)
+    LiveEvent.create(kind=kind, post_id=post_id, user_id=user_id, mainline_id=mainline_id)
 
 
 def publish_inbox(user_ids) -> None:

@@ -3,6 +3,7 @@ from office.models.audit import AuditEvent
 from office.models.feed import Attachment, Comment, Post, PostDepartment, PostLike, PostMention, PostRecipient
 from office.models.inbox import ChannelSettings, Delivery, Notification
 from office.models.live import LiveEvent
+from office.models.mainlines import Activity, JoinRequest, Mainline, Member, Node, NodeDependency, Phase, Template
 from office.models.notices import Memo, Notice, NoticeConfirmation, NoticeDepartment
 from office.models.people import ROLES, Department, User
 
@@ -12,10 +13,12 @@ ALL_MODELS = (
     Notification, Delivery, ChannelSettings,
     Notice, NoticeDepartment, NoticeConfirmation, Memo,
     LiveEvent,
+    Mainline, Phase, Member, JoinRequest, Node, NodeDependency, Activity, Template,
 )
 
 __all__ = [
-    "ALL_MODELS", "ROLES", "Attachment", "AuditEvent", "ChannelSettings", "Comment", "Delivery",
-    "Department", "LiveEvent", "Memo", "Notice", "NoticeConfirmation", "NoticeDepartment",
+    "ALL_MODELS", "ROLES", "Activity", "Attachment", "AuditEvent", "ChannelSettings", "Comment", "Delivery",
+    "Department", "JoinRequest", "LiveEvent", "Mainline", "Member", "Node", "NodeDependency", "Phase",
+    "Template", "Memo", "Notice", "NoticeConfirmation", "NoticeDepartment",
     "Notification", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "User",
 ]

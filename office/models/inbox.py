@@ -17,7 +17,19 @@ KIND_REMIND = "remind"
 KIND_COMMENT = "comment"
 KIND_NOTICE = "notice"
 KIND_MEMO = "memo"
-KINDS = (KIND_MENTION, KIND_REMIND, KIND_COMMENT, KIND_NOTICE, KIND_MEMO)
+# Mainlines: invited or accepted, a join request, a node given to you, due soon, overdue,
+# and for followers a progress post or a node's change.
+KIND_MAINLINE_JOIN = "mainline_join"
+KIND_MAINLINE_REQUEST = "mainline_request"
+KIND_NODE_ASSIGNED = "node_assigned"
+KIND_NODE_DUE = "node_due"
+KIND_NODE_OVERDUE = "node_overdue"
+KIND_MAINLINE_POST = "mainline_post"
+KIND_NODE_CHANGED = "node_changed"
+KIND_MAINLINE_UPDATED = "mainline_updated"  # a new event date or status
+KINDS = (KIND_MENTION, KIND_REMIND, KIND_COMMENT, KIND_NOTICE, KIND_MEMO, KIND_MAINLINE_JOIN,
+         KIND_MAINLINE_REQUEST, KIND_NODE_ASSIGNED, KIND_NODE_DUE, KIND_NODE_OVERDUE, KIND_MAINLINE_POST,
+         KIND_NODE_CHANGED, KIND_MAINLINE_UPDATED)
 
 CHANNEL_EMAIL = "email"
 CHANNEL_WEBHOOK = "webhook"

@@ -13,6 +13,8 @@ POST_ADDED = "post_added"
 POST_CHANGED = "post_changed"  # edited, commented, liked
 POST_DELETED = "post_deleted"
 INBOX_CHANGED = "inbox_changed"
+# A mainline's nodes, members or figures changed (its board and the overview redraw it).
+MAINLINE_CHANGED = "mainline_changed"
 
 
 class LiveEvent(BaseModel):
@@ -20,6 +22,7 @@ class LiveEvent(BaseModel):
     post_id = IntegerField(null=True)
     # For inbox events: whose badge changed.
     user_id = IntegerField(null=True)
+    mainline_id = IntegerField(null=True)
     created_at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
