@@ -58,6 +58,9 @@ class Defaults:
     # and how long one stream lasts before the browser reconnects (re-checking the session).
     LIVE_WATCH_MS = 100
     LIVE_STREAM_SECONDS = 300
+    # Mainlines: whoever answers for a node is reminded this many office days before its
+    # due date (1: on the day before and on the day itself); overdue nodes are escalated.
+    NODE_REMIND_DAYS = 1
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -106,6 +106,47 @@ def seed_notices(users: dict[str, User], departments: dict[str, Department]) -> 
     create_memo(users["chenjh"], "看双11预售复盘数据", now + dt.timedelta(days=1), now=now)
 
 
+def seed_mainlines(users: dict[str, User]) -> None:
+    """双12年终大促 planned from the 双11 template (some nodes done, some late), and a 新品上架,
+    with members, a finished node over plan and progress posts, through the real rules."""
+    import datetime as dt
+
+    from office.i18n import office_date
+    from office.mainlines import membership, nodes, progress, templates
+    from office.models.base import utcnow
+    from office.models.mainlines import Node
+
+    today = office_date()
+    now = utcnow()
+    promo = templates.instantiate(templates.BUILT_IN["double11"], users["chenjh"], "双12年终大促",
+                                  today + dt.timedelta(days=20), "GMV 目标 600 万，退款率低于 3%，48 小时内发完",
+                                  owner=users["wanglei"])
+    membership.invite(promo, users["wanglei"], [users["zhaopeng"], users["huangting"], users["hanxue"]])
+    membership.invite(promo, users["wanglei"], [users["dumei"]], role="viewer")
+    plan = {n.title: n for n in Node.select().where(Node.mainline == promo.id)}
+    # Finished nodes: started and done at realistic times, so plan vs actual has facts in it.
+    for title, started_days_ago, hours in (("大促目标与预算确认", 26, 6), ("天猫/京东活动报名", 21, 5),
+                                           ("选品与定价会", 16, 9), ("主图与详情页素材制作", 12, 60)):
+        node = plan[title]
+        if node.department_id and not node.owner_id:
+            node, _ids = nodes.assign_node(node, users["liuyang"], users["huangting"])
+        start = now - dt.timedelta(days=started_days_ago)
+        nodes.start_node(node, users["wanglei"], now=start)
+        nodes.finish_node(node, users["wanglei"], now=start + dt.timedelta(hours=hours))
+    nodes.start_node(plan["备货与采购下单"], users["dengfang"], now=now - dt.timedelta(days=8))
+    progress.post_progress(promo, users["huangting"], "主图与详情页素材已全部上传，比计划多花了 12 小时，"
+                           "主要是首屏改了三版。@王磊 请验收。")
+    progress.post_progress(promo, users["dengfang"], "保温杯 Pro 备货 8,000 件已下单，工厂 12/5 前到仓；"
+                           "礼盒款还在等报价。")
+
+    launch = templates.instantiate(templates.BUILT_IN["launch"], users["wanglei"], "新品上架：冬季加绒卫衣",
+                                   today + dt.timedelta(days=5), "12 月第一周上架天猫和京东，首周销量 500 件",
+                                   owner=users["lina"])
+    first = Node.select().where((Node.mainline == launch.id) & (Node.title == "选品会")).get()
+    nodes.start_node(first, users["lina"], now=now - dt.timedelta(days=6))
+    nodes.finish_node(first, users["lina"], now=now - dt.timedelta(days=6) + dt.timedelta(hours=3))
+
+
 def seed() -> list[User]:
     """Create the departments and staff in one transaction; return the users."""
     with db.atomic():
@@ -123,4 +164,5 @@ def seed() -> list[User]:
         by_name = {u.username: u for u in users}
         seed_feed(by_name, departments)
         seed_notices(by_name, departments)
+        seed_mainlines(by_name)
     return users

@@ -2,6 +2,7 @@
 package registers every task module."""
 from tasks import (
     live,  # noqa: F401,E402
+    mainlines,  # noqa: F401,E402
     notify,  # noqa: F401,E402
     reminders,  # noqa: F401,E402
 )

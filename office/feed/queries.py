@@ -24,9 +24,12 @@ def posts_with_authors():
 
 
 def feed(user: User, show: str = "all", department_id: int | None = None, before: int | None = None,
-         limit: int = 30, ids=None):
-    """The posts ``user`` may see, newest first, narrowed by a filter and a keyset cursor."""
+         limit: int = 30, ids=None, mainline_id: int | None = None):
+    """The posts ``user`` may see, newest first, narrowed by a filter and a keyset cursor
+    (and to one mainline's posts, for its page)."""
     query = visible_posts(user, posts_with_authors())
+    if mainline_id:
+        query = query.where(Post.mainline_id == mainline_id)
     if show == "mine":
         query = query.where(Post.author == user.id)
     elif show == "mentions":

@@ -9,7 +9,21 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
-from office.models.inbox import KIND_COMMENT, KIND_MEMO, KIND_MENTION, KIND_NOTICE, KIND_REMIND
+from office.models.inbox import (
+    KIND_COMMENT,
+    KIND_MAINLINE_JOIN,
+    KIND_MAINLINE_POST,
+    KIND_MAINLINE_REQUEST,
+    KIND_MAINLINE_UPDATED,
+    KIND_MEMO,
+    KIND_MENTION,
+    KIND_NODE_ASSIGNED,
+    KIND_NODE_CHANGED,
+    KIND_NODE_DUE,
+    KIND_NODE_OVERDUE,
+    KIND_NOTICE,
+    KIND_REMIND,
+)
 
 # Shown after the actor's name: "周敏 提到了你".
 KIND_LABELS = {
@@ -18,6 +32,15 @@ KIND_LABELS = {
     KIND_COMMENT: _l("commented on your post"),
     KIND_NOTICE: _l("published a notice"),
     KIND_MEMO: _l("memo reminder"),
+    KIND_MAINLINE_JOIN: _l("added you to a mainline"),
+    KIND_MAINLINE_REQUEST: _l("asks to join a mainline"),
+    KIND_NODE_ASSIGNED: _l("gave you a node"),
+    # The two reminders have no actor: the inbox shows "ShopOffice" before them, e-mails the label alone.
+    KIND_NODE_DUE: _l("node due soon"),
+    KIND_NODE_OVERDUE: _l("node overdue"),
+    KIND_MAINLINE_POST: _l("posted progress"),
+    KIND_NODE_CHANGED: _l("updated a node"),
+    KIND_MAINLINE_UPDATED: _l("changed a mainline"),
 }
 
 # target_type -> (endpoint, name of the id argument or None).
@@ -25,6 +48,7 @@ TARGETS = {
     "post": ("feed.show", "post_id"),
     "notice": ("notices.show", "notice_id"),
     "memo": ("memos.index", None),
+    "mainline": ("mainlines.show", "mainline_id"),
 }
 
 

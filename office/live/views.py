@@ -25,7 +25,7 @@ from flask_login import current_user, login_required
 from office.db import db
 from office.feed.queries import cards, feed
 from office.live import bp
-from office.models.live import INBOX_CHANGED, POST_ADDED, POST_CHANGED, POST_DELETED, LiveEvent
+from office.models.live import INBOX_CHANGED, MAINLINE_CHANGED, POST_ADDED, POST_CHANGED, POST_DELETED, LiveEvent
 
 # Enough for a busy second; a page that fell further behind catches up over a few events.
 BATCH = 500
@@ -77,8 +77,9 @@ watcher = Watcher()
 
 
 def stream_args(args) -> dict:
-    """The page description a stream carries: view=feed (with its filter) or view=post."""
-    keep = ("view", "show", "department", "post", "top")
+    """The page description a stream carries: view=feed (with its filter), view=post,
+    view=mainline / board (with the mainline id) or view=overview (with the status shown)."""
+    keep = ("view", "show", "department", "post", "top", "mainline", "status")
     return {k: args[k] for k in keep if args.get(k)}
 
 
@@ -95,10 +96,12 @@ def updates(me, args) -> dict | None:
         return None
     keep = stream_args(args)
     view = keep.get("view")
-    added, changed, deleted = [], set(), set()
+    added, changed, deleted, mainlines = [], set(), set(), set()
     inbox = False
     for event in events:
-        if event.kind == INBOX_CHANGED:
+        if event.kind == MAINLINE_CHANGED:
+            mainlines.add(event.mainline_id)
+        elif event.kind == INBOX_CHANGED:
             inbox = inbox or event.user_id == me.id
         elif event.kind == POST_ADDED:
             added.append(event.post_id)
@@ -113,24 +116,32 @@ def updates(me, args) -> dict | None:
         deleted = {post_id} & deleted
         added = []
     top = _int(args.get("top"))
-    if view == "feed" and added:
+    mainline_id = _int(args.get("mainline")) if view in ("mainline", "board") else 0
+    if view == "board":
+        added, changed = [], set()
+    if view in ("feed", "mainline") and added:
         # Posts already on the page (rendered after the page's cursor was read) are not added twice.
         fresh = [i for i in added if i not in deleted and i > top]
         if fresh:
             keep["top"] = max(fresh)
         posts = feed(me, keep.get("show", "all"), _int(args.get("department")) or None, ids=fresh,
-                     limit=len(fresh)) if fresh else []
+                     limit=len(fresh), mainline_id=mainline_id or None) if fresh else []
         new_cards = cards(posts, me)
         changed -= {c.post.id for c in new_cards}
-    if view in ("feed", "post") and changed - deleted:
+    if view in ("feed", "post", "mainline") and changed - deleted:
         ids = changed - deleted
         posts = feed(me, ids=ids, limit=len(ids))
         changed_cards = cards(posts, me, all_comments=view == "post")
-    if view not in ("feed", "post"):
+    if view not in ("feed", "post", "mainline"):
         deleted = set()
-    return {"live_after": events[-1].id, "live_args": keep, "new_cards": new_cards,
-            "changed_cards": changed_cards, "deleted": sorted(deleted), "inbox": inbox,
-            "all_comments": view == "post"}
+    context = {"live_after": events[-1].id, "live_args": keep, "new_cards": new_cards,
+               "changed_cards": changed_cards, "deleted": sorted(deleted), "inbox": inbox,
+               "all_comments": view == "post"}
+    if mainlines:
+        from office.mainlines.live import fragments
+
+        context.update(fragments(me, view, mainline_id, keep.get("status"), mainlines))
+    return context
 
 
 def _int(value) -> int:

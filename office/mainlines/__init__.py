@@ -10,6 +10,7 @@ views.py (overview, mainline page, templates), node_views.py (the node board),
 member_views.py (members and joining). Rules never import views or tasks.
 """
 from flask import Blueprint
+from flask_login import current_user
 
 from office.feed.visibility import register_scope
 from office.mainlines.access import posts_rule
@@ -19,5 +20,42 @@ bp = Blueprint("mainlines", __name__, url_prefix="/mainlines")
 
 # Mainline posts are for members (and directors) only, wherever the feed lists them.
 register_scope(SCOPE_MAINLINE, posts_rule)
+
+
+@bp.app_template_global()
+def office_today():
+    from office.i18n import office_date
+
+    return office_date()
+
+
+@bp.app_template_global()
+def member_role_label(role: str) -> str:
+    from office.mainlines.membership import role_label
+
+    return role_label(role)
+
+
+@bp.app_template_global()
+def can_manage_mainline(mainline) -> bool:
+    from office.mainlines.access import can_manage
+
+    return current_user.is_authenticated and can_manage(current_user, mainline)
+
+
+@bp.app_template_global()
+def node_can_move(mainline, node) -> bool:
+    """access.can_move for the signed-in user, so _board.html renders from the board alone."""
+    from office.mainlines.access import can_move
+
+    return current_user.is_authenticated and can_move(current_user, mainline, node)
+
+
+@bp.app_template_global()
+def node_can_assign(mainline, node) -> bool:
+    """access.can_assign for the signed-in user (a department's node, given to one of its people)."""
+    from office.mainlines.access import can_assign
+
+    return current_user.is_authenticated and can_assign(current_user, mainline, node)
 
 from office.mainlines import member_views, node_views, views  # noqa: E402,F401  (registers the routes)

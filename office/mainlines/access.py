@@ -12,7 +12,7 @@ from peewee import Expression
 
 from office.models.feed import Post
 from office.models.mainlines import ROLE_MEMBER, ROLE_OWNER, Mainline, Member, Node
-from office.models.people import ROLE_DIRECTOR, Department, User
+from office.models.people import ROLE_DIRECTOR, User
 
 
 def sees_all(user: User) -> bool:
@@ -74,7 +74,9 @@ def can_post(user: User, mainline: Mainline) -> bool:
 def department_head_of(node: Node) -> int | None:
     if not node.department_id:
         return None
-    department = Department.get_or_none(Department.id == node.department_id)
+    # The department queries.board joined in, so a board's per-card checks cost no query;
+    # a node loaded alone reads it once.
+    department = node.department
     return department.head_id if department else None
 
 

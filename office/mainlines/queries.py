@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from office.mainlines.access import visible_mainlines
 from office.models.mainlines import (
@@ -179,7 +179,7 @@ def timeline(mainline: Mainline, before: int | None = None, limit: int = 30):
 
 def members(mainline: Mainline):
     """Members with their names and departments, owners first."""
-    role_order = fn.CASE(None, ((Member.role == "owner", 0), (Member.role == "member", 1)), 2)
+    role_order = Case(None, ((Member.role == "owner", 0), (Member.role == "member", 1)), 2)
     return (Member.select(Member, User.id, User.username, User.display_name, User.title, Department.id,
                           Department.name)
             .join(User, attr="user")
