@@ -52,8 +52,8 @@ def seed(db_path: Path, n_mainlines: int, n_nodes: int, rng: random.Random) -> d
         for m in range(n_mainlines):
             event = today + dt.timedelta(days=rng.randint(-5, 60))
             owner = rng.choice(users)
-            mainline = Mainline.create(title=f"{rng.choice(EFFORTS)} #{m + 1}", goal="GMV 目标 500 万", event_date=event,
-                                       owner=owner, last_activity=f"完成：{rng.choice(WORK)}",
+            mainline = Mainline.create(title=f"{rng.choice(EFFORTS)} #{m + 1}", goal="GMV 目标 500 万",
+                                       event_date=event, owner=owner, last_activity=f"完成：{rng.choice(WORK)}",
                                        last_activity_at=now - dt.timedelta(minutes=rng.randint(1, 5000)))
             phases = [Phase.create(mainline=mainline, name=name, position=i)
                       for i, name in enumerate(("前期筹备", "中期执行", "后期监督"))]

@@ -135,8 +135,6 @@ def invite(mainline_id: int):
         if unknown:
             form.people.errors.append(_("Nobody is called %(names)s.", names="、".join(unknown)))
         else:
-            # find_people loads only names; the rule checks is_active, so give it whole rows.
-            people = list(User.select().where(User.id.in_([p.id for p in people]))) if people else []
             try:
                 ids = membership.invite(mainline, _me(), people, form.role.data)
             except MemberError as error:

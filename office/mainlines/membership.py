@@ -35,7 +35,8 @@ def invite(mainline: Mainline, by: User, people: list[User], role: str = ROLE_ME
     """Add people at once (no acceptance step); each is told. Returns notification ids."""
     if role not in MEMBER_ROLES or role == ROLE_OWNER:
         raise MemberError(_l("Choose member or viewer."), "role")
-    people = [p for p in people if p.is_active]
+    # Re-read: callers may pass partly loaded users (the @mention directory).
+    people = list(User.select().where(User.id.in_([p.id for p in people]) & User.is_active)) if people else []
     if not people:
         raise MemberError(_l("Name at least one colleague."))
     with atomic_for_update():

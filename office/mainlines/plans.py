@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from office.db import atomic_for_update
 from office.inbox.notify import notify
 from office.live.events import publish
-from office.models.inbox import KIND_MAINLINE_UPDATED
 from office.models.base import utcnow
+from office.models.inbox import KIND_MAINLINE_UPDATED
 from office.models.live import MAINLINE_CHANGED
 from office.models.mainlines import (
     DEFAULT_PHASES,

@@ -80,19 +80,27 @@ def test_too_many_files_are_refused(app):
 
 
 def test_mainline_scope_plugs_in_without_touching_the_feed(app):
-    """The mainlines module registers who sees mainline posts; nothing else changes."""
-    member, outsider = make_user(), make_user()
+    """The mainlines module registers who sees mainline posts (members and directors); the feed's
+    own rule only adds that a mainline post is never visible through authorship or a reminder."""
+    import datetime as dt
+
+    from office.mainlines import membership, plans
+
+    owner, member, outsider = make_user(), make_user(), make_user()
     with pytest.raises(PostError):
-        create_post(member, "没有主线", scope=SCOPE_MAINLINE)
-    post = create_post(member, "主线进度", scope=SCOPE_MAINLINE, mainline_id=7).post
-    other = make_user()
-    assert can_see(member, post.id) and not can_see(other, post.id)
-    members = {7: {member.id, outsider.id}}
+        create_post(owner, "没有主线", scope=SCOPE_MAINLINE)
+    mainline = plans.create_mainline(owner, "双11大促", dt.date(2026, 11, 11))
+    membership.invite(mainline, owner, [member])
+    post = create_post(owner, "主线进度", scope=SCOPE_MAINLINE, mainline_id=mainline.id, remind=[outsider]).post
+    assert can_see(owner, post.id) and can_see(member, post.id)
+    assert not can_see(outsider, post.id)  # reminded, but not a member
+    assert can_see(make_user(role="director"), post.id)
+    assert not can_see(make_user(role="admin"), post.id)
     saved = dict(visibility._scope_rules)
     try:
-        register_scope(SCOPE_MAINLINE, lambda user: Post.mainline_id.in_(
-            [m for m, ids in members.items() if user.id in ids] or [0]))
-        assert can_see(outsider, post.id) and not can_see(other, post.id)
+        register_scope(SCOPE_MAINLINE, lambda user: Post.mainline_id.in_([mainline.id] if user.id == outsider.id
+                                                                          else [0]))
+        assert can_see(outsider, post.id) and not can_see(member, post.id)
     finally:
         visibility._scope_rules.clear()
         visibility._scope_rules.update(saved)

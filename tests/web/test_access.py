@@ -2,6 +2,7 @@
 import pytest
 
 from tests.conftest import hx
+from tests.web.test_mainline_privacy import MAINLINE_ENDPOINTS, MAINLINE_URLS, OTHER_ENDPOINTS
 
 # (method, url) for every admin-only endpoint; {user} and {department} are filled in.
 ADMIN_URLS = [
@@ -41,7 +42,10 @@ SIGNED_IN_URLS = [
     ("get", "/notices/"), ("get", "/notices/new"), ("post", "/notices/new"), ("get", "/notices/1"),
     ("post", "/notices/1/confirm"), ("post", "/notices/1/pin"), ("post", "/notices/1/expire"),
     ("get", "/memos/"), ("get", "/memos/new"), ("post", "/memos/new"), ("post", "/memos/1/delete"),
-]
+    ("get", "/mainlines/"), ("get", "/mainlines/new"), ("post", "/mainlines/new"), ("get", "/mainlines/templates"),
+    ("get", "/mainlines/join/abc"), ("post", "/mainlines/join/abc"),
+] + [(method, url.replace("{m}", "1").replace("{phase}", "1").replace("{node}", "1").replace("{member}", "1")
+      .replace("{request}", "1")) for method, url in MAINLINE_URLS if url.startswith("/mainlines/")]
 
 
 @pytest.fixture
@@ -81,7 +85,7 @@ def test_the_list_covers_every_admin_endpoint(app):
                  "feed.confirm", "feed.attachment", "feed.search", "feed.suggest", "live.stream",
                  "inbox.index", "inbox.read", "inbox.read_all", "inbox.settings",
                  "notices.index", "notices.create", "notices.show", "notices.confirm", "notices.pin",
-                 "notices.expire", "memos.index", "memos.create", "memos.delete"}
+                 "notices.expire", "memos.index", "memos.create", "memos.delete"} | MAINLINE_ENDPOINTS | OTHER_ENDPOINTS
     assert known == ADMIN_ENDPOINTS | public | signed_in
 
 

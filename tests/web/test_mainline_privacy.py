@@ -59,6 +59,8 @@ MAINLINE_ENDPOINTS = {
 # Not about one mainline: the overview, templates, starting one, and the join link (its token is the secret).
 OTHER_ENDPOINTS = {"mainlines.index", "mainlines.template_list", "mainlines.create", "mainlines.join"}
 MEMBER_GETS = [u for u in MAINLINE_URLS if u[0] == "get"]
+# Pages for those who manage the mainline: a member who does not gets 403 (it exists for them).
+MANAGER_PAGES = {"/mainlines/{m}/edit", "/mainlines/{m}/nodes/new", "/mainlines/{m}/nodes/{node}/edit"}
 
 
 @pytest.fixture
@@ -77,7 +79,11 @@ def world(app):
     request, _ids = membership.request_to_join(mainline, asker, "想参与")
     post = progress.post_progress(mainline, member, "素材进度 50%").post
     attachment = Attachment.create(post=post, uploaded_by=member, file_name="plan.png", stored_name="p.png",
-                                   content_type="image/png", size=1, is_image=True)
+                                   content_type="image/png", size=8, is_image=True)
+    from office.feed.attachments import path_of
+
+    path_of("p.png").parent.mkdir(parents=True, exist_ok=True)
+    path_of("p.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     targets = {
         "m": mainline.id, "node": Node.select().where(Node.mainline == mainline.id).first().id,
         "member": Member.get((Member.mainline == mainline.id) & (Member.user == member.id)).id,
@@ -106,9 +112,15 @@ def test_non_member_gets_404_everywhere(client, auth, world, method, url, as_htm
 @pytest.mark.parametrize("as_htmx", [False, True], ids=["page", "partial"])
 def test_member_opens_everything(client, auth, world, method, url, as_htmx):
     auth.login(world["member"])
-    url = url.format(**world["targets"])
-    response = hx(client, method, url, target="main") if as_htmx else client.open(url, method=method.upper())
-    assert response.status_code == 200, url
+    formatted = url.format(**world["targets"])
+    response = (hx(client, method, formatted, target="main") if as_htmx
+                else client.open(formatted, method=method.upper()))
+    assert response.status_code == (403 if url in MANAGER_PAGES else 200), formatted
+    response.close()  # a file is sent from disk
+    if url in MANAGER_PAGES:
+        auth.logout()
+        auth.login(world["owner"])
+        assert client.get(formatted).status_code == 200, formatted
 
 
 def test_admins_are_not_directors_here(client, auth, world):
@@ -121,13 +133,17 @@ def test_admins_are_not_directors_here(client, auth, world):
 @pytest.mark.parametrize("method,url", MEMBER_GETS)
 def test_a_director_sees_every_mainline(client, auth, world, method, url):
     auth.login(make_user(role="director"))
-    assert client.open(url.format(**world["targets"]), method="GET").status_code == 200
+    response = client.open(url.format(**world["targets"]), method="GET")
+    assert response.status_code == 200
+    response.close()
 
 
 def test_non_member_sees_it_nowhere_else(client, auth, world):
     """Not in the overview, the home feed, search, the @mention-free live stream, or a reminder."""
     auth.login(world["outsider"])
-    for url in ("/mainlines/", "/", "/feed/search?q=素材进度", "/live/?after=0&view=feed",
+    hits = client.get("/feed/search?q=素材进度").get_data(as_text=True)
+    assert f'id="post-{world["targets"]["post"]}"' not in hits
+    for url in ("/mainlines/", "/", "/live/?after=0&view=feed",
                 "/live/?after=0&view=overview", f"/live/?after=0&view=mainline&mainline={world['mainline'].id}",
                 f"/live/?after=0&view=board&mainline={world['mainline'].id}"):
         body = client.get(url, buffered=True).get_data(as_text=True)
