@@ -36,7 +36,16 @@ ADMIN_PAGES = {
 }
 STAFF_PAGES = {"home-staff": "/", "forbidden": "/people/manage", "post-staff": "/feed/2", "inbox-staff": "/inbox/",
                "notices-staff": "/notices/", "notice-staff": "/notices/1", "memos-staff": "/memos/",
-               "memo-for-post": "/memos/new?post=1"}
+               "memo-for-post": "/memos/new?post=1", "mainlines-staff": "/mainlines/"}
+# The demo's 双12年终大促 is mainline 1; the director sees it without being a member.
+DIRECTOR_PAGES = {
+    "mainlines": "/mainlines/", "mainline": "/mainlines/1", "mainline-board": "/mainlines/1/board",
+    "mainline-members": "/mainlines/1/members", "mainline-settings": "/mainlines/1/edit",
+    "mainline-timeline": "/mainlines/1/timeline", "mainline-figures": "/mainlines/1/figures",
+    "mainline-node": "/mainlines/1/nodes/5", "mainline-node-edit": "/mainlines/1/nodes/5/edit",
+    "mainline-node-new": "/mainlines/1/nodes/new", "mainline-new": "/mainlines/new?template=double11",
+    "mainline-templates": "/mainlines/templates",
+}
 
 
 def check(page: Page, name: str, artifacts):
@@ -69,6 +78,13 @@ def test_admin_pages(phone, artifacts):
         if name == "edit-user":
             phone.locator("#user-table tr", has_text="王磊").get_by_role("link", name="编辑 王磊").click()
             expect(phone.locator("tr.editing")).to_be_visible()
+        check(phone, name, artifacts)
+
+
+def test_director_pages(phone, artifacts):
+    login(phone, "chenjh")
+    for name, url in DIRECTOR_PAGES.items():
+        phone.goto(url)
         check(phone, name, artifacts)
 
 
