@@ -85,3 +85,18 @@ def wrk(url: str, seconds: int, connections: int, cookie: str = "", headers: dic
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
     return Load(rps, p99_ms, requests, int(timeouts.group(1)) if timeouts else 0)
+
+
+def alone(url: str, cookie: str, runs: int = 6) -> tuple[float, str]:
+    """One request at a time (the page's own cost, without queueing): the median ms of all
+    but the first (warm-up) run, and the page."""
+    import statistics
+    import time
+
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        page = urllib.request.urlopen(request).read().decode()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times[1:]), page

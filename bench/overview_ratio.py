@@ -16,13 +16,11 @@ import datetime as dt
 import os
 import random
 import re
-import statistics
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from common import ROOT, new_instance, serve, sign_in, stop, wrk
+from common import ROOT, alone, new_instance, serve, sign_in, stop, wrk
 
 sys.path.insert(0, str(ROOT))
 
@@ -105,12 +103,7 @@ def main() -> None:
         hello, hello_base = serve("hello:create_app()", env, args.workers, ROOT / "bench")
         processes.append(hello)
         cookie, _token, _home = sign_in(office_base, "chenjh")
-        request = urllib.request.Request(office_base + "/mainlines/", headers={"Cookie": cookie})
-        single_ms = []
-        for _ in range(6):  # one request at a time: the page's own cost, without queueing
-            started = time.perf_counter()
-            page = urllib.request.urlopen(request).read().decode()
-            single_ms.append((time.perf_counter() - started) * 1000)
+        single_ms, page = alone(office_base + "/mainlines/", cookie)
         cards = len(re.findall(r'class="mainline-card', page))
         results = {
             "hello": wrk(hello_base + "/", args.seconds, args.connections),
@@ -125,7 +118,7 @@ def main() -> None:
           f"{os.cpu_count()} cores; page {len(page) // 1024} KiB; "
           f"wrk completed {results['overview'].requests} requests, {results['overview'].timeouts} timed out (10 s)")
     print(f"overview_cards: {cards}")
-    print(f"overview_single_request_ms: {statistics.median(single_ms[1:]):.0f}")
+    print(f"overview_single_request_ms: {single_ms:.0f}")
     for name, load in results.items():
         print(f"{name}_rps: {load.rps:.1f}")
         print(f"{name}_p99_ms: {load.p99_ms:.1f}")

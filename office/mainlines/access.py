@@ -47,6 +47,15 @@ def mainline_or_404(user: User, mainline_id: int) -> Mainline:
     return mainline
 
 
+def managed_or_404(user: User, mainline_id: int) -> Mainline:
+    """The mainline for a managers' action: 404 for outsiders (first, so nothing leaks), then
+    403 for members who do not manage it."""
+    mainline = mainline_or_404(user, mainline_id)
+    if not can_manage(user, mainline):
+        abort(403)
+    return mainline
+
+
 def membership(user: User, mainline: Mainline) -> Member | None:
     """The user's member row (cached for the request)."""
     cache = g.setdefault("_mainline_members", {}) if has_app_context() else {}

@@ -41,14 +41,6 @@ def _forget_roles() -> None:
     g.pop("_mainline_members", None)
 
 
-def _manageable(mainline_id: int) -> Mainline:
-    """The mainline for a managers' action: 404 for outsiders (first), then 403 for other members."""
-    mainline = access.mainline_or_404(_me(), mainline_id)
-    if not access.can_manage(_me(), mainline):
-        abort(403)
-    return mainline
-
-
 def _member_or_404(mainline: Mainline, member_id: int) -> Member:
     member = Member.get_or_none((Member.id == member_id) & (Member.mainline == mainline.id))
     if member is None:
@@ -128,7 +120,7 @@ def invite(mainline_id: int):
 
     htmx: ``#mainline-members`` with a fresh form; 422 with the form's errors; no JS: 303.
     """
-    mainline = _manageable(mainline_id)
+    mainline = access.managed_or_404(_me(), mainline_id)
     form = InviteForm()
     if form.validate_on_submit():
         people, unknown = find_people(form.people.data)
@@ -150,7 +142,7 @@ def invite(mainline_id: int):
 def member_role(mainline_id: int, member_id: int):
     """POST role=owner|member|viewer (managers). htmx: ``#mainline-members``; 422 with the
     error next to that member (the last owner cannot step down); no JS: 303."""
-    mainline = _manageable(mainline_id)
+    mainline = access.managed_or_404(_me(), mainline_id)
     member = _member_or_404(mainline, member_id)
     form = RoleForm()
     if form.validate_on_submit():
@@ -215,7 +207,7 @@ def join_link(mainline_id: int):
 
     htmx: ``#mainline-members``; no JS: 303.
     """
-    mainline = _manageable(mainline_id)
+    mainline = access.managed_or_404(_me(), mainline_id)
     enabled = request.form.get("enabled") == "1"
     plans.set_join_link(mainline, _me(), enabled)
     return _done(mainline_id, _("New join link made.") if enabled else _("Join link switched off."))
@@ -227,7 +219,7 @@ def decide(mainline_id: int, request_id: int):
     """POST accept=1|0 (managers): accept (a new member) or decline a join request; the
     person is told. htmx: ``#mainline-members``; no JS: 303. A request decided meanwhile
     is left as it was."""
-    mainline = _manageable(mainline_id)
+    mainline = access.managed_or_404(_me(), mainline_id)
     join_request = JoinRequest.get_or_none((JoinRequest.id == request_id) & (JoinRequest.mainline == mainline.id))
     if join_request is None:
         abort(404)

@@ -42,13 +42,6 @@ def _deliver(ids) -> None:
         notify_tasks.deliver_notifications(ids)
 
 
-def _manage_or_403(mainline_id: int):
-    mainline = access.mainline_or_404(_me(), mainline_id)
-    if not access.can_manage(_me(), mainline):
-        abort(403)
-    return mainline
-
-
 def _managed_node(mainline_id: int, node_id: int):
     # The node first: another mainline's node is a 404 even for someone who may not manage.
     mainline = access.mainline_or_404(_me(), mainline_id)
@@ -209,7 +202,7 @@ def board(mainline_id: int):
 def node_new(mainline_id: int):
     """GET ?phase=: the node form (``#node-form`` for htmx). POST (managers): add the node; its
     owner, or its department's head, joins and is told. 303 / HX-Redirect to the board, 422 with errors."""
-    mainline = _manage_or_403(mainline_id)
+    mainline = access.managed_or_404(_me(), mainline_id)
     if request.method == "GET":
         form = _node_form(mainline, data={"phase": request.args.get("phase", type=int), "owner": ""})
     else:

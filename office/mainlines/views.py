@@ -206,13 +206,6 @@ def figures(mainline_id: int):
         mainline, tab="show", board=queries.board(mainline, office_date())))
 
 
-def _manage_or_403(mainline_id: int):
-    mainline = access.mainline_or_404(_me(), mainline_id)
-    if not access.can_manage(_me(), mainline):
-        abort(403)
-    return mainline
-
-
 def _edit_page(mainline, form=None, phase_form=None, template_form=None, status=200, phase_errors=None):
     phases = list(Phase.select().where(Phase.mainline == mainline.id).order_by(Phase.position, Phase.id))
     return htmx.render("mainlines/edit.html", partial="mainlines/_settings.html", status=status, **_page(
@@ -225,7 +218,7 @@ def _edit_page(mainline, form=None, phase_form=None, template_form=None, status=
 @login_required
 def edit(mainline_id: int):
     """GET: settings (details, status, phases, save as template). POST: save the details; 303, 422."""
-    mainline = _manage_or_403(mainline_id)
+    mainline = access.managed_or_404(_me(), mainline_id)
     if request.method == "GET":
         return _edit_page(mainline)
     form = EditMainlineForm()
@@ -245,7 +238,7 @@ def edit(mainline_id: int):
 @login_required
 def phase_add(mainline_id: int):
     """POST name=: a new phase at the end; 303 to settings, 422 with the error."""
-    mainline = _manage_or_403(mainline_id)
+    mainline = access.managed_or_404(_me(), mainline_id)
     form = PhaseForm()
     if form.validate_on_submit():
         try:
@@ -268,7 +261,7 @@ def _phase_or_404(mainline, phase_id: int) -> Phase:
 @login_required
 def phase_rename(mainline_id: int, phase_id: int):
     """POST name=: rename a phase; 303 to settings, 422 with the error beside it."""
-    mainline = _manage_or_403(mainline_id)
+    mainline = access.managed_or_404(_me(), mainline_id)
     phase = _phase_or_404(mainline, phase_id)
     form = PhaseForm()
     error = None
@@ -288,7 +281,7 @@ def phase_rename(mainline_id: int, phase_id: int):
 @login_required
 def phase_delete(mainline_id: int, phase_id: int):
     """POST: remove an empty phase; 303 to settings, 422 when it still has nodes or is the last."""
-    mainline = _manage_or_403(mainline_id)
+    mainline = access.managed_or_404(_me(), mainline_id)
     phase = _phase_or_404(mainline, phase_id)
     try:
         plans.delete_phase(phase, _me())
@@ -301,7 +294,7 @@ def phase_delete(mainline_id: int, phase_id: int):
 @login_required
 def save_template(mainline_id: int):
     """POST name=&description=: save the plan as a template (offsets from the event date); 303 to the list."""
-    mainline = _manage_or_403(mainline_id)
+    mainline = access.managed_or_404(_me(), mainline_id)
     form = TemplateForm()
     if form.validate_on_submit():
         try:
