@@ -278,8 +278,8 @@ def test_mainline_page_query_count(client, auth, company):
     progress.post_progress(mainline, director, "进度 1")
     auth.login(director)
     client.get(f"/mainlines/{mainline.id}")
-    # session user, cursor, mainline, membership, feed page + 4 card queries (no comments → still runs),
-    # phases, nodes, dependencies, timeline, badge, department cache for visibility
+    # session user, live cursor, the mainline, the viewer's role, departments (visibility), one page of
+    # posts and four for their cards, phases, nodes, dependencies, the timeline, the badge
     with assert_query_count(15) as counter:
         client.get(f"/mainlines/{mainline.id}")
     for n in range(5):
