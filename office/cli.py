@@ -25,12 +25,21 @@ def _connected(func):
     return with_appcontext(wrapper)
 
 
+def _install_approval_forms() -> None:
+    from office.approvals.builtin import install
+
+    created = install()
+    if created:
+        click.echo(f"approval forms added: {created}")
+
+
 @click.command("init-db")
 @_connected
 def init_db_command():
     """Create the schema (applying any pending migration). Safe to run again."""
     applied = migrate()
     click.echo(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+    _install_approval_forms()
     if not User.select().exists():
         click.echo("no users yet: run 'flask --app app seed-demo' or 'flask --app app create-user'")
 
@@ -46,6 +55,7 @@ def migrate_command(show: bool):
         return
     applied = migrate()
     click.echo(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+    _install_approval_forms()
 
 
 @click.command("create-user")

@@ -61,6 +61,8 @@ class Defaults:
     # Mainlines: whoever answers for a node is reminded this many office days before its
     # due date (1: on the day before and on the day itself); overdue nodes are escalated.
     NODE_REMIND_DAYS = 1
+    # Approvals: an initiator may urge (催办) the current approvers once per this many minutes.
+    APPROVAL_URGE_MINUTES = 60
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -165,4 +165,7 @@ def seed() -> list[User]:
         seed_feed(by_name, departments)
         seed_notices(by_name, departments)
         seed_mainlines(by_name)
+        from office.approvals.builtin import install
+
+        install()
     return users

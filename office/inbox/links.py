@@ -10,6 +10,11 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
 from office.models.inbox import (
+    KIND_APPROVAL_CC,
+    KIND_APPROVAL_DECIDED,
+    KIND_APPROVAL_PENDING,
+    KIND_APPROVAL_RETURNED,
+    KIND_APPROVAL_URGED,
     KIND_COMMENT,
     KIND_MAINLINE_JOIN,
     KIND_MAINLINE_POST,
@@ -41,6 +46,11 @@ KIND_LABELS = {
     KIND_MAINLINE_POST: _l("posted progress"),
     KIND_NODE_CHANGED: _l("updated a node"),
     KIND_MAINLINE_UPDATED: _l("changed a mainline"),
+    KIND_APPROVAL_PENDING: _l("asks for your approval"),
+    KIND_APPROVAL_DECIDED: _l("decided an approval"),
+    KIND_APPROVAL_RETURNED: _l("returned your request for changes"),
+    KIND_APPROVAL_URGED: _l("urges you to decide"),
+    KIND_APPROVAL_CC: _l("copied you on an approval"),
 }
 
 # target_type -> (endpoint, name of the id argument or None).
@@ -48,6 +58,8 @@ TARGETS = {
     "post": ("feed.show", "post_id"),
     "notice": ("notices.show", "notice_id"),
     "memo": ("memos.index", None),
+    # The approvals pages come with their views; until then these fall back to the inbox.
+    "approval": ("approvals.show", "request_id"),
     "mainline": ("mainlines.show", "mainline_id"),
 }
 

@@ -1,4 +1,13 @@
 """All tables. ALL_MODELS is in foreign-key order (for create_tables and checks)."""
+from office.models.approvals import (
+    ApprovalAction,
+    ApprovalAssignment,
+    ApprovalCc,
+    ApprovalRequest,
+    ApprovalStep,
+    ApprovalTemplate,
+    Delegation,
+)
 from office.models.audit import AuditEvent
 from office.models.feed import Attachment, Comment, Post, PostDepartment, PostLike, PostMention, PostRecipient
 from office.models.inbox import ChannelSettings, Delivery, Notification
@@ -14,10 +23,12 @@ ALL_MODELS = (
     Notice, NoticeDepartment, NoticeConfirmation, Memo,
     LiveEvent,
     Mainline, Phase, Member, JoinRequest, Node, NodeDependency, Activity, Template,
+    ApprovalTemplate, ApprovalRequest, ApprovalStep, ApprovalAssignment, ApprovalAction, ApprovalCc, Delegation,
 )
 
 __all__ = [
-    "ALL_MODELS", "ROLES", "Activity", "Attachment", "AuditEvent", "ChannelSettings", "Comment", "Delivery",
+    "ALL_MODELS", "ROLES", "Activity", "ApprovalAction", "ApprovalAssignment", "ApprovalCc", "ApprovalRequest",
+    "ApprovalStep", "ApprovalTemplate", "Delegation", "Attachment", "AuditEvent", "ChannelSettings", "Comment", "Delivery",
     "Department", "JoinRequest", "LiveEvent", "Mainline", "Member", "Node", "NodeDependency", "Phase",
     "Template", "Memo", "Notice", "NoticeConfirmation", "NoticeDepartment",
     "Notification", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "User",

@@ -1,0 +1,47 @@
+"""Outcomes act: modules subscribe to "approved / rejected for template X" and run inside the
+decision's transaction, so a decision and what it causes commit together or not at all.
+
+Built in: a decided request linked to a mainline posts to that mainline's feed.
+Imports models and the feed's rules; subscribers are plain functions.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from office.models.approvals import APPROVED, ApprovalRequest
+
+# template key ("*" for every template) -> callbacks(request, status)
+_subscribers: dict[str, list[Callable[[ApprovalRequest, str], None]]] = {}
+
+
+def subscribe(template_key: str, callback: Callable[[ApprovalRequest, str], None]) -> None:
+    _subscribers.setdefault(template_key, []).append(callback)
+
+
+def run(request: ApprovalRequest, status: str) -> None:
+    """Call every subscriber of the request's template (and of "*") with the final status."""
+    key = request.template.key
+    for callback in _subscribers.get(key, []) + _subscribers.get("*", []):
+        callback(request, status)
+
+
+def post_to_mainline(request: ApprovalRequest, status: str) -> None:
+    """A decided request linked to a mainline appears in the mainline's feed and timeline."""
+    if not request.mainline_id:
+        return
+    from flask_babel import gettext as _
+
+    from office.feed.posts import create_post
+    from office.mainlines.plans import record
+    from office.models.feed import SCOPE_MAINLINE
+    from office.models.mainlines import Mainline
+
+    if Mainline.get_or_none(Mainline.id == request.mainline_id) is None:
+        return
+    verdict = _("approved") if status == APPROVED else _("rejected")
+    text = _("Approval %(title)s was %(verdict)s.", title=request.title, verdict=verdict)
+    post = create_post(request.initiator, text, scope=SCOPE_MAINLINE, mainline_id=request.mainline_id).post
+    record(request.mainline_id, None, "approval", text, post_id=post.id)
+
+
+subscribe("*", post_to_mainline)
