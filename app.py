@@ -31,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     huey.immediate = bool(app.config["HUEY_IMMEDIATE"])
 
+    from office.approvals import bp as approvals_bp
     from office.audit import bp as audit_bp
     from office.auth import bp as auth_bp
     from office.departments import bp as departments_bp
@@ -44,7 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from office.people import bp as people_bp
 
     for blueprint in (home_bp, auth_bp, people_bp, departments_bp, audit_bp,
-                      feed_bp, inbox_bp, notices_bp, memos_bp, live_bp, mainlines_bp):
+                      feed_bp, inbox_bp, notices_bp, memos_bp, live_bp, mainlines_bp, approvals_bp):
         app.register_blueprint(blueprint)
 
     errors.register(app)

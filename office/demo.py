@@ -147,6 +147,30 @@ def seed_mainlines(users: dict[str, User]) -> None:
     nodes.finish_node(first, users["lina"], now=now - dt.timedelta(days=6) + dt.timedelta(hours=3))
 
 
+def seed_approvals(users: dict[str, User]) -> None:
+    """The built-in forms, and a few requests at different stages, through the real engine."""
+    import datetime as dt
+
+    from office.approvals import builtin, engine
+    from office.i18n import office_date
+    from office.models.approvals import ApprovalTemplate
+
+    builtin.install()
+    form = {t.key: t for t in ApprovalTemplate.select()}
+    today = office_date()
+    day = dt.timedelta(days=1)
+    engine.submit(form["ad_spend"], users["zhaopeng"], {
+        "channel": "直通车", "shop": "知行旗舰店", "amount": "3000", "period_start": (today + day).isoformat(),
+        "period_end": (today + 8 * day).isoformat(), "roi": "3.2", "plan": "保温杯 Pro 关键词加价，主推礼盒款"})
+    leave = engine.submit(form["leave"], users["hejing"], {
+        "leave_type": "年假", "dates_start": (today + 3 * day).isoformat(), "dates_end": (today + 4 * day).isoformat(),
+        "days": "2", "reason": "回老家办事", "handover": str(users["machao"].id)}).request
+    engine.approve(leave.id, users["zhengli"], "已安排马超顶班")
+    engine.submit(form["special_price"], users["sunyue"], {
+        "sku": "BWB-PRO-500", "normal_price": "129", "special_price": "99", "dates_start": (today + 2 * day).isoformat(),
+        "dates_end": (today + 4 * day).isoformat(), "platform": "京东", "reason": "京东超品日报名价"})
+
+
 def seed() -> list[User]:
     """Create the departments and staff in one transaction; return the users."""
     with db.atomic():
@@ -165,7 +189,5 @@ def seed() -> list[User]:
         seed_feed(by_name, departments)
         seed_notices(by_name, departments)
         seed_mainlines(by_name)
-        from office.approvals.builtin import install
-
-        install()
+        seed_approvals(by_name)
     return users

@@ -4,6 +4,12 @@ requests through them.
 Map: fields.py (field types, validation, display), routes.py (steps, conditions, free
 steps, delegation: who decides), engine.py (submitting and every action, each one locked
 transaction with a history row), outcomes.py (what other modules do when a template's
-requests are decided), builtin.py (请假, 推广费用, 特价促销, 采购申请, 费用报销).
-The pages (inboxes, the request page, the template editor) are not built yet.
+requests are decided), builtin.py (请假, 推广费用, 特价促销, 采购申请, 费用报销, 通用审批), queries.py (the lists);
+views.py (filing and one request with its actions), list_views.py (待我审批 / 我发起的 /
+抄送我的 / 已处理 and the export), delegation_views.py (out of office). Rules never import views.
 """
+from flask import Blueprint
+
+bp = Blueprint("approvals", __name__, url_prefix="/approvals")
+
+from office.approvals import delegation_views, list_views, views  # noqa: E402,F401  (registers the routes)

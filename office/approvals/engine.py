@@ -23,6 +23,7 @@ from office.approvals.fields import FieldSpec, clean
 from office.approvals.routes import ResolvedStep, StepSpec, deputies, resolve
 from office.db import atomic_for_update, locked
 from office.inbox.notify import notify
+from office.live.events import publish
 from office.models.approvals import (
     ADD_AFTER,
     ADD_BEFORE,
@@ -64,6 +65,7 @@ from office.models.inbox import (
     KIND_APPROVAL_RETURNED,
     KIND_APPROVAL_URGED,
 )
+from office.models.live import APPROVAL_CHANGED
 from office.models.people import ROLE_ADMIN, User
 from office.rules import RuleError
 
@@ -108,6 +110,7 @@ def _record(request_id: int, actor: User | None, action: str, step_position: int
     ApprovalAction.create(request=request_id, actor=actor.id if actor else None, action=action,
                           step_position=step_position, comment=comment, target=target.id if target else None,
                           on_behalf_of=on_behalf_of, created_at=now or utcnow())
+    publish(APPROVAL_CHANGED, approval_id=request_id)
 
 
 def _lock(request_id: int) -> ApprovalRequest:
@@ -464,7 +467,9 @@ def add_cc(request_id: int, user: User, people: list[User], now: dt.datetime | N
             (ApprovalAssignment.request == request.id) & (ApprovalAssignment.user == user.id)).exists()
         if not involved:
             raise ApprovalError(_l("Only the initiator and the approvers can copy others in."), "people")
-        ids = _add_cc(request, user, [p for p in people if p.is_active], now)
+        # Re-read: callers may pass partly loaded users (the @mention directory).
+        active = list(User.select().where(User.id.in_([p.id for p in people]) & User.is_active)) if people else []
+        ids = _add_cc(request, user, active, now)
     return Outcome(ApprovalRequest.get_by_id(request_id), ids)
 
 
@@ -478,3 +483,8 @@ def can_see(user: User, request: ApprovalRequest) -> bool:
         & ((ApprovalAssignment.user == user.id) | (ApprovalAssignment.on_behalf_of == user.id)))
     cc = ApprovalCc.select().where((ApprovalCc.request == request.id) & (ApprovalCc.user == user.id))
     return involved.exists() or cc.exists()
+
+
+# Public name for other approval rules (office/approvals/reminders.py) that write a history row:
+# the same function, so every row also publishes the live event.
+record = _record

@@ -1,14 +1,17 @@
 """Outcomes act: modules subscribe to "approved / rejected for template X" and run inside the
 decision's transaction, so a decision and what it causes commit together or not at all.
 
-Built in: a decided request linked to a mainline posts to that mainline's feed.
+Built in: a decided request linked to a mainline posts to that mainline's feed; an approved
+请假 (template "leave") becomes leave days (LeaveRecord).
 Imports models and the feed's rules; subscribers are plain functions.
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Callable
 
-from office.models.approvals import APPROVED, ApprovalRequest
+from office.models.approvals import APPROVED, ApprovalRequest, LeaveRecord
 
 # template key ("*" for every template) -> callbacks(request, status)
 _subscribers: dict[str, list[Callable[[ApprovalRequest, str], None]]] = {}
@@ -45,3 +48,23 @@ def post_to_mainline(request: ApprovalRequest, status: str) -> None:
 
 
 subscribe("*", post_to_mainline)
+
+
+def record_leave(request: ApprovalRequest, status: str) -> None:
+    """An approved 请假 becomes leave days for its initiator (attendance reads LeaveRecord).
+
+    Once per request: the unique request index ignores a second run. A request without its
+    dates (an administrator edited the form's fields) records nothing.
+    """
+    if status != APPROVED:
+        return
+    data = json.loads(request.data or "{}")
+    dates, days = data.get("dates"), data.get("days")
+    if not dates or len(dates) != 2 or days is None:
+        return
+    LeaveRecord.insert(user=request.initiator_id, request=request.id, leave_type=str(data.get("leave_type") or ""),
+                       starts_on=dt.date.fromisoformat(dates[0]), ends_on=dt.date.fromisoformat(dates[1]),
+                       days=float(days)).on_conflict_ignore().execute()
+
+
+subscribe("leave", record_leave)

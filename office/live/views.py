@@ -25,7 +25,15 @@ from flask_login import current_user, login_required
 from office.db import db
 from office.feed.queries import cards, feed
 from office.live import bp
-from office.models.live import INBOX_CHANGED, MAINLINE_CHANGED, POST_ADDED, POST_CHANGED, POST_DELETED, LiveEvent
+from office.models.live import (
+    APPROVAL_CHANGED,
+    INBOX_CHANGED,
+    MAINLINE_CHANGED,
+    POST_ADDED,
+    POST_CHANGED,
+    POST_DELETED,
+    LiveEvent,
+)
 
 # Enough for a busy second; a page that fell further behind catches up over a few events.
 BATCH = 500
@@ -78,8 +86,9 @@ watcher = Watcher()
 
 def stream_args(args) -> dict:
     """The page description a stream carries: view=feed (with its filter), view=post,
-    view=mainline / board (with the mainline id) or view=overview (with the status shown)."""
-    keep = ("view", "show", "department", "post", "top", "mainline", "status")
+    view=mainline / board (with the mainline id), view=overview (with the status shown),
+    view=approval (one request) or view=approvals (the lists, with the tab shown)."""
+    keep = ("view", "show", "department", "post", "top", "mainline", "status", "approval", "tab")
     return {k: args[k] for k in keep if args.get(k)}
 
 
@@ -96,11 +105,13 @@ def updates(me, args) -> dict | None:
         return None
     keep = stream_args(args)
     view = keep.get("view")
-    added, changed, deleted, mainlines = [], set(), set(), set()
+    added, changed, deleted, mainlines, approvals = [], set(), set(), set(), set()
     inbox = False
     for event in events:
         if event.kind == MAINLINE_CHANGED:
             mainlines.add(event.mainline_id)
+        elif event.kind == APPROVAL_CHANGED:
+            approvals.add(event.approval_id)
         elif event.kind == INBOX_CHANGED:
             inbox = inbox or event.user_id == me.id
         elif event.kind == POST_ADDED:
@@ -141,6 +152,10 @@ def updates(me, args) -> dict | None:
         from office.mainlines.live import fragments
 
         context.update(fragments(me, view, mainline_id, keep.get("status"), mainlines))
+    if approvals and view in ("approval", "approvals"):
+        from office.approvals.live import fragments as approval_fragments
+
+        context.update(approval_fragments(me, view, _int(args.get("approval")), approvals))
     return context
 
 

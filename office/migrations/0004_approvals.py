@@ -1,5 +1,5 @@
 """Approvals: templates with fields and routes, requests, steps, approvers, the history,
-cc and out-of-office delegation.
+cc and out-of-office delegation; live events learn which request changed.
 
 Frozen copies of the models as they were when this ran.
 """
@@ -9,7 +9,9 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -32,6 +34,8 @@ def up(migrator, db):
     utcnow = datetime.datetime.utcnow
     # Request ids are link targets (notifications, exports): never reused.
     Key = AutoField if isinstance(db, PostgresqlDatabase) else AutoIncrementField
+
+    migrator.migrate(migrator.add_column("live_events", "approval_id", IntegerField(null=True)))
 
     class ApprovalTemplate(Base):
         key = CharField(max_length=40, unique=True)
@@ -131,5 +135,33 @@ def up(migrator, db):
             table_name = "approval_delegations"
             indexes = ((("user", "starts_at"), False),)
 
+    class ApprovalFile(Base):
+        request = ForeignKeyField(ApprovalRequest, null=True, on_delete="CASCADE")
+        uploaded_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+        field_name = CharField(max_length=40, default="")
+        action = ForeignKeyField(ApprovalAction, null=True, on_delete="CASCADE")
+        file_name = CharField(max_length=200)
+        stored_name = CharField(max_length=64, unique=True)
+        content_type = CharField(max_length=100)
+        size = IntegerField()
+        is_image = BooleanField(default=False)
+        created_at = DateTimeField(default=utcnow)
+
+        class Meta:
+            table_name = "approval_files"
+
+    class LeaveRecord(Base):
+        user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+        request = ForeignKeyField(ApprovalRequest, unique=True, on_delete="CASCADE")
+        leave_type = CharField(max_length=20)
+        starts_on = DateField()
+        ends_on = DateField()
+        days = FloatField()
+        created_at = DateTimeField(default=utcnow)
+
+        class Meta:
+            table_name = "leave_records"
+            indexes = ((("user", "starts_on"), False),)
+
     db.create_tables([ApprovalTemplate, ApprovalRequest, ApprovalStep, ApprovalAssignment, ApprovalAction,
-                      ApprovalCc, Delegation])
+                      ApprovalCc, Delegation, ApprovalFile, LeaveRecord])

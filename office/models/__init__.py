@@ -3,10 +3,12 @@ from office.models.approvals import (
     ApprovalAction,
     ApprovalAssignment,
     ApprovalCc,
+    ApprovalFile,
     ApprovalRequest,
     ApprovalStep,
     ApprovalTemplate,
     Delegation,
+    LeaveRecord,
 )
 from office.models.audit import AuditEvent
 from office.models.feed import Attachment, Comment, Post, PostDepartment, PostLike, PostMention, PostRecipient
@@ -24,12 +26,13 @@ ALL_MODELS = (
     LiveEvent,
     Mainline, Phase, Member, JoinRequest, Node, NodeDependency, Activity, Template,
     ApprovalTemplate, ApprovalRequest, ApprovalStep, ApprovalAssignment, ApprovalAction, ApprovalCc, Delegation,
+    ApprovalFile, LeaveRecord,
 )
 
 __all__ = [
-    "ALL_MODELS", "ROLES", "Activity", "ApprovalAction", "ApprovalAssignment", "ApprovalCc", "ApprovalRequest",
-    "ApprovalStep", "ApprovalTemplate", "Delegation", "Attachment", "AuditEvent", "ChannelSettings", "Comment", "Delivery",
-    "Department", "JoinRequest", "LiveEvent", "Mainline", "Member", "Node", "NodeDependency", "Phase",
-    "Template", "Memo", "Notice", "NoticeConfirmation", "NoticeDepartment",
-    "Notification", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "User",
+    "ALL_MODELS", "ROLES", "Activity", "ApprovalAction", "ApprovalAssignment", "ApprovalCc", "ApprovalFile",
+    "ApprovalRequest", "ApprovalStep", "ApprovalTemplate", "Attachment", "AuditEvent", "ChannelSettings",
+    "Comment", "Delegation", "Delivery", "Department", "JoinRequest", "LeaveRecord", "LiveEvent", "Mainline",
+    "Member", "Memo", "Node", "NodeDependency", "Notice", "NoticeConfirmation", "NoticeDepartment", "Notification",
+    "Phase", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "Template", "User",
 ]

@@ -8,7 +8,16 @@ moment" and the history can say "B 代 A". Fields and routes are JSON on the tem
 """
 from __future__ import annotations
 
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from office.models.base import BaseModel, utcnow
 from office.models.people import User
@@ -164,3 +173,38 @@ class Delegation(BaseModel):
     class Meta:
         table_name = "approval_delegations"
         indexes = ((("user", "starts_at"), False),)
+
+
+class ApprovalFile(BaseModel):
+    """A file given in an attachment field (or with a comment), stored under instance/uploads with
+    a random name and served only to those who may see the request."""
+
+    request = ForeignKeyField(ApprovalRequest, null=True, backref="files", on_delete="CASCADE")
+    uploaded_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    field_name = CharField(max_length=40, default="")  # "" for a file attached to a comment
+    action = ForeignKeyField(ApprovalAction, null=True, backref="files", on_delete="CASCADE")
+    file_name = CharField(max_length=200)
+    stored_name = CharField(max_length=64, unique=True)
+    content_type = CharField(max_length=100)
+    size = IntegerField()
+    is_image = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "approval_files"
+
+
+class LeaveRecord(BaseModel):
+    """Leave days from an approved 请假 request; attendance reads these."""
+
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    request = ForeignKeyField(ApprovalRequest, unique=True, backref="+", on_delete="CASCADE")
+    leave_type = CharField(max_length=20)
+    starts_on = DateField()
+    ends_on = DateField()
+    days = FloatField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "leave_records"
+        indexes = ((("user", "starts_on"), False),)

@@ -15,6 +15,8 @@ POST_DELETED = "post_deleted"
 INBOX_CHANGED = "inbox_changed"
 # A mainline's nodes, members or figures changed (its board and the overview redraw it).
 MAINLINE_CHANGED = "mainline_changed"
+# An approval request moved or gained a history row (its page and the approvers' lists redraw).
+APPROVAL_CHANGED = "approval_changed"
 
 
 class LiveEvent(BaseModel):
@@ -23,6 +25,7 @@ class LiveEvent(BaseModel):
     # For inbox events: whose badge changed.
     user_id = IntegerField(null=True)
     mainline_id = IntegerField(null=True)
+    approval_id = IntegerField(null=True)
     created_at = DateTimeField(default=utcnow, index=True)
 
     class Meta:

@@ -33,10 +33,13 @@ ADMIN_PAGES = {
     "new-notice": "/notices/new",
     "notice": "/notices/1",
     "memos": "/memos/",
+    "approval-request": "/approvals/1",
+    "approval-decided": "/approvals/2",
 }
 STAFF_PAGES = {"home-staff": "/", "forbidden": "/people/manage", "post-staff": "/feed/2", "inbox-staff": "/inbox/",
                "notices-staff": "/notices/", "notice-staff": "/notices/1", "memos-staff": "/memos/",
-               "memo-for-post": "/memos/new?post=1", "mainlines-staff": "/mainlines/"}
+               "memo-for-post": "/memos/new?post=1", "mainlines-staff": "/mainlines/",
+               "approvals-staff": "/approvals/?tab=mine", "approval-leave-staff": "/approvals/2"}
 # The demo's 双12年终大促 is mainline 1; the director sees it without being a member.
 DIRECTOR_PAGES = {
     "mainlines": "/mainlines/", "mainline": "/mainlines/1", "mainline-board": "/mainlines/1/board",
@@ -45,6 +48,9 @@ DIRECTOR_PAGES = {
     "mainline-node": "/mainlines/1/nodes/5", "mainline-node-edit": "/mainlines/1/nodes/5/edit",
     "mainline-node-new": "/mainlines/1/nodes/new", "mainline-new": "/mainlines/new?template=double11",
     "mainline-templates": "/mainlines/templates",
+    "approvals": "/approvals/", "approval-forms": "/approvals/new", "approval-ad-spend": "/approvals/new/ad_spend",
+    "approval-general": "/approvals/new/general", "approval-expense": "/approvals/new/expense",
+    "approval-delegation": "/approvals/delegation",
 }
 
 

@@ -44,6 +44,12 @@ SIGNED_IN_URLS = [
     ("get", "/memos/"), ("get", "/memos/new"), ("post", "/memos/new"), ("post", "/memos/1/delete"),
     ("get", "/mainlines/"), ("get", "/mainlines/new"), ("post", "/mainlines/new"), ("get", "/mainlines/templates"),
     ("get", "/mainlines/join/abc"), ("post", "/mainlines/join/abc"),
+    ("get", "/approvals/"), ("get", "/approvals/new"), ("get", "/approvals/new/leave"),
+    ("post", "/approvals/new/leave"), ("post", "/approvals/new/leave/preview"), ("get", "/approvals/1"),
+    ("post", "/approvals/1/act"), ("get", "/approvals/1/resubmit"), ("post", "/approvals/1/resubmit"),
+    ("get", "/approvals/1/files/1/a.png"), ("get", "/approvals/1/quick"), ("post", "/approvals/1/quick"),
+    ("get", "/approvals/export.xlsx"), ("get", "/approvals/delegation"), ("post", "/approvals/delegation"),
+    ("post", "/approvals/delegation/1/cancel"),
 ] + [(method, url.replace("{m}", "1").replace("{phase}", "1").replace("{node}", "1").replace("{member}", "1")
       .replace("{request}", "1")) for method, url in MAINLINE_URLS if url.startswith("/mainlines/")]
 
@@ -86,6 +92,9 @@ def test_the_list_covers_every_admin_endpoint(app):
                  "inbox.index", "inbox.read", "inbox.read_all", "inbox.settings",
                  "notices.index", "notices.create", "notices.show", "notices.confirm", "notices.pin",
                  "notices.expire", "memos.index", "memos.create", "memos.delete"} | MAINLINE_ENDPOINTS | OTHER_ENDPOINTS
+    signed_in |= {"approvals.index", "approvals.new", "approvals.create", "approvals.preview", "approvals.show",
+                  "approvals.act", "approvals.resubmit", "approvals.file", "approvals.quick", "approvals.export",
+                  "approvals.delegation", "approvals.delegation_cancel"}
     assert known == ADMIN_ENDPOINTS | public | signed_in
 
 
