@@ -68,7 +68,7 @@ def fields_for(key: str, rng: random.Random, day: dt.date) -> dict:
 
 
 def seed(db_path: Path, n_requests: int, n_pending: int, reader_name: str, rng: random.Random) -> dict:
-    from peewee import SqliteDatabase
+    from peewee import SqliteDatabase, fn
 
     from office.db import db
     from office.models.approvals import (
@@ -97,8 +97,8 @@ def seed(db_path: Path, n_requests: int, n_pending: int, reader_name: str, rng: 
         gap = dt.timedelta(days=180) / n_requests
         # The reader's waiting requests lean recent, as an inbox's do: spread over the newest third.
         waiting_for_reader = set(rng.sample(range(n_requests * 2 // 3, n_requests), n_pending))
-        next_request = (ApprovalRequest.select(ApprovalRequest.id).order_by(ApprovalRequest.id.desc()).scalar() or 0) + 1
-        next_step = (ApprovalStep.select(ApprovalStep.id).order_by(ApprovalStep.id.desc()).scalar() or 0) + 1
+        next_request = (ApprovalRequest.select(fn.MAX(ApprovalRequest.id)).scalar() or 0) + 1
+        next_step = (ApprovalStep.select(fn.MAX(ApprovalStep.id)).scalar() or 0) + 1
         requests, steps, assignments, actions, ccs = [], [], [], [], []
         for i in range(n_requests):
             request_id = next_request + i
@@ -134,7 +134,8 @@ def seed(db_path: Path, n_requests: int, n_pending: int, reader_name: str, rng: 
                 next_step += 1
                 done_at = head_done if position == 0 else director_done
                 if outcome == "waiting":
-                    state = ("active", submitted, None, None, True) if position == 0 else ("waiting", None, None, None, False)
+                    state = (("active", submitted, None, None, True) if position == 0
+                             else ("waiting", None, None, None, False))
                 elif outcome == "waiting_director":
                     state = (("done", submitted, head_done, "approve", False) if position == 0
                              else ("active", head_done, None, None, True))

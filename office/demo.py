@@ -167,8 +167,9 @@ def seed_approvals(users: dict[str, User]) -> None:
         "days": "2", "reason": "回老家办事", "handover": str(users["machao"].id)}).request
     engine.approve(leave.id, users["zhengli"], "已安排马超顶班")
     engine.submit(form["special_price"], users["sunyue"], {
-        "sku": "BWB-PRO-500", "normal_price": "129", "special_price": "99", "dates_start": (today + 2 * day).isoformat(),
-        "dates_end": (today + 4 * day).isoformat(), "platform": "京东", "reason": "京东超品日报名价"})
+        "sku": "BWB-PRO-500", "normal_price": "129", "special_price": "99",
+        "dates_start": (today + 2 * day).isoformat(), "dates_end": (today + 4 * day).isoformat(),
+        "platform": "京东", "reason": "京东超品日报名价"})
 
 
 def seed() -> list[User]:

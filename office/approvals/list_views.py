@@ -51,7 +51,6 @@ TAB_LABELS = {
     queries.CC_TAB: _l("Copied to me"),
     queries.DONE_TAB: _l("Handled"),
 }
-FILTERS = ("template", "since", "until")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -247,7 +246,7 @@ def export():
     sheet = book.create_sheet(str(TAB_LABELS[tab]))
     bold = Font(bold=True)
     headers = [_("ID"), _("Form"), _("Title"), _("Initiator"), _("Status"), _("Submitted at"), _("Decided at"),
-               _("Total cycle time (hours)"), _("Key field"), _("Key value")] + [spec.label for spec in specs]
+               _("Total cycle time (hours)"), _("Key field"), _("Key value")] + [_cell(spec.label) for spec in specs]
     for n in range(1, width + 1):
         headers += [_("Step %(n)d", n=n), _("Step %(n)d time (hours)", n=n)]
     header_cells = []
