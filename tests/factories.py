@@ -20,3 +20,23 @@ def make_user(username: str | None = None, role: str = "staff", department: Depa
     username = username or f"user{_counter['n']}"
     fields.setdefault("display_name", f"测试{_counter['n']}")
     return create_user(username, password, role=role, department=department, **fields)
+
+
+def approval_org() -> dict:
+    """The approvals tests' company: the built-in forms, 运营推广部 (head 王磊) above 天猫运营组
+    (head 李娜, staff 赵鹏), and a director."""
+    from office.approvals import builtin
+    from office.departments.tree import update_department
+
+    builtin.install()
+    ops = make_department("运营推广部")
+    tmall = make_department("天猫运营组", parent=ops)
+    head_ops = make_user("wanglei", role="head", department=ops, display_name="王磊")
+    head_tmall = make_user("lina", role="head", department=tmall, display_name="李娜")
+    update_department(ops, head=head_ops)
+    update_department(tmall, head=head_tmall)
+    return {
+        "ops": ops, "tmall": tmall, "head_ops": head_ops, "head_tmall": head_tmall,
+        "staff": make_user("zhaopeng", department=tmall, display_name="赵鹏"),
+        "director": make_user("chenjh", role="director", display_name="陈建华"),
+    }

@@ -5,9 +5,8 @@ import datetime as dt
 
 import pytest
 
-from office.approvals import builtin, engine
+from office.approvals import engine
 from office.approvals.engine import ApprovalError
-from office.departments.tree import update_department
 from office.models.approvals import (
     ApprovalAction,
     ApprovalAssignment,
@@ -17,7 +16,7 @@ from office.models.approvals import (
     Delegation,
 )
 from office.models.inbox import Notification
-from tests.factories import make_department, make_user
+from tests.factories import approval_org, make_department, make_user
 from tests.parallel import at_once
 
 NOW = dt.datetime(2026, 11, 20, 2, 0)  # naive UTC, like every stored time
@@ -25,17 +24,9 @@ NOW = dt.datetime(2026, 11, 20, 2, 0)  # naive UTC, like every stored time
 
 @pytest.fixture
 def org(app):
-    builtin.install()
-    ops = make_department("运营推广部")
-    tmall = make_department("天猫运营组", parent=ops)
-    head_ops = make_user("wanglei", role="head", department=ops, display_name="王磊")
-    head_tmall = make_user("lina", role="head", department=tmall, display_name="李娜")
-    update_department(ops, head=head_ops)
-    update_department(tmall, head=head_tmall)
+    org = approval_org()
     return {
-        "ops": ops, "tmall": tmall, "head_ops": head_ops, "head_tmall": head_tmall,
-        "staff": make_user("zhaopeng", department=tmall, display_name="赵鹏"),
-        "director": make_user("chenjh", role="director", display_name="陈建华"),
+        **org,
         "deputy": make_user("deputy", role="head", display_name="副总"),
     }
 

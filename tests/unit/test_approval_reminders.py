@@ -8,15 +8,14 @@ import datetime as dt
 
 import pytest
 
-from office.approvals import builtin, engine
+from office.approvals import engine
 from office.approvals.reminders import escalate_waiting, head_of, remind_waiting
 from office.db import db
-from office.departments.tree import update_department
 from office.models.approvals import ApprovalAction, ApprovalCc, ApprovalStep, ApprovalTemplate
 from office.models.inbox import KIND_APPROVAL_URGED, Notification
 from tasks.approvals import remind_pending_approvals
 from tasks.queue import huey
-from tests.factories import make_department, make_user
+from tests.factories import approval_org, make_user
 from tests.parallel import at_once
 
 NOW = dt.datetime(2026, 11, 20, 2, 0)  # naive UTC, like every stored time
@@ -29,18 +28,10 @@ def hours(n: float) -> dt.datetime:
 
 @pytest.fixture
 def org(app):
-    builtin.install()
-    ops = make_department("运营推广部")
-    tmall = make_department("天猫运营组", parent=ops)
-    head_ops = make_user("wanglei", role="head", department=ops, display_name="王磊")
-    head_tmall = make_user("lina", role="head", department=tmall, display_name="李娜")
-    update_department(ops, head=head_ops)
-    update_department(tmall, head=head_tmall)
+    org = approval_org()
     return {
-        "ops": ops, "tmall": tmall, "head_ops": head_ops, "head_tmall": head_tmall,
-        "staff": make_user("zhaopeng", department=tmall, display_name="赵鹏"),
-        "colleague": make_user("sunyue", department=tmall, display_name="孙悦"),
-        "director": make_user("chenjh", role="director", display_name="陈建华"),
+        **org,
+        "colleague": make_user("sunyue", department=org["tmall"], display_name="孙悦"),
     }
 
 

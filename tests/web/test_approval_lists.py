@@ -10,11 +10,10 @@ from flask_babel import gettext
 from openpyxl import load_workbook
 from playhouse.test_utils import assert_query_count
 
-from office.approvals import builtin, engine, list_views
-from office.departments.tree import update_department
+from office.approvals import engine, list_views
 from office.models.approvals import ApprovalRequest, ApprovalTemplate
 from tests.conftest import hx
-from tests.factories import make_department, make_user
+from tests.factories import approval_org, make_department, make_user
 from tests.inert import page_problems
 
 NOW = dt.datetime(2026, 11, 20, 2, 0)  # naive UTC, 10:00 office time
@@ -23,18 +22,10 @@ ROW = re.compile(r'id="approval-row-(\d+)"')
 
 @pytest.fixture
 def org(app):
-    builtin.install()
-    ops = make_department("运营推广部")
-    tmall = make_department("天猫运营组", parent=ops)
-    head_ops = make_user("wanglei", role="head", department=ops, display_name="王磊")
-    head_tmall = make_user("lina", role="head", department=tmall, display_name="李娜")
-    update_department(ops, head=head_ops)
-    update_department(tmall, head=head_tmall)
+    org = approval_org()
     return {
-        "ops": ops, "tmall": tmall, "head_ops": head_ops, "head_tmall": head_tmall,
-        "staff": make_user("zhaopeng", department=tmall, display_name="赵鹏"),
-        "director": make_user("chenjh", role="director", display_name="陈建华"),
-        "reader": make_user("reader", department=ops, display_name="读者"),
+        **org,
+        "reader": make_user("reader", department=org["ops"], display_name="读者"),
         "outsider": make_user("outsider", department=make_department("客服部"), display_name="路人"),
     }
 

@@ -11,8 +11,7 @@ import pytest
 from flask_babel import gettext
 from playhouse.test_utils import assert_query_count
 
-from office.approvals import builtin, engine
-from office.departments.tree import update_department
+from office.approvals import engine
 from office.models.approvals import (
     ApprovalAction,
     ApprovalAssignment,
@@ -26,7 +25,7 @@ from office.models.approvals import (
 from office.models.base import utcnow
 from office.models.inbox import Notification
 from tests.conftest import hx
-from tests.factories import make_department, make_user
+from tests.factories import approval_org, make_department, make_user
 from tests.inert import page_problems
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -35,19 +34,11 @@ XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
 @pytest.fixture
 def org(app):
-    builtin.install()
-    ops = make_department("运营推广部")
-    tmall = make_department("天猫运营组", parent=ops)
-    head_ops = make_user("wanglei", role="head", department=ops, display_name="王磊")
-    head_tmall = make_user("lina", role="head", department=tmall, display_name="李娜")
-    update_department(ops, head=head_ops)
-    update_department(tmall, head=head_tmall)
+    org = approval_org()
     return {
-        "ops": ops, "tmall": tmall, "head_ops": head_ops, "head_tmall": head_tmall,
-        "staff": make_user("zhaopeng", department=tmall, display_name="赵鹏"),
-        "director": make_user("chenjh", role="director", display_name="陈建华"),
-        "deputy": make_user("deputy", role="head", department=ops, display_name="副总"),
-        "outsider": make_user("waiguo", department=ops, display_name="外人"),
+        **org,
+        "deputy": make_user("deputy", role="head", department=org["ops"], display_name="副总"),
+        "outsider": make_user("waiguo", department=org["ops"], display_name="外人"),
     }
 
 
