@@ -31,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     huey.immediate = bool(app.config["HUEY_IMMEDIATE"])
 
+    from office.api import bp as api_bp
     from office.approvals import bp as approvals_bp
     from office.audit import bp as audit_bp
     from office.auth import bp as auth_bp
@@ -42,10 +43,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     from office.mainlines import bp as mainlines_bp
     from office.memos import bp as memos_bp
     from office.notices import bp as notices_bp
+    from office.orders import bp as orders_bp
     from office.people import bp as people_bp
 
     for blueprint in (home_bp, auth_bp, people_bp, departments_bp, audit_bp,
-                      feed_bp, inbox_bp, notices_bp, memos_bp, live_bp, mainlines_bp, approvals_bp):
+                      feed_bp, inbox_bp, notices_bp, memos_bp, live_bp, mainlines_bp, approvals_bp,
+                      orders_bp, api_bp):
         app.register_blueprint(blueprint)
 
     errors.register(app)

@@ -5,6 +5,7 @@ from tasks import (
     live,  # noqa: F401,E402
     mainlines,  # noqa: F401,E402
     notify,  # noqa: F401,E402
+    orders,  # noqa: F401,E402
     reminders,  # noqa: F401,E402
 )
 from tasks.queue import app_task, huey  # noqa: F401

@@ -13,10 +13,12 @@ from office.models.approvals import (
 from office.models.audit import AuditEvent
 from office.models.feed import Attachment, Comment, Post, PostDepartment, PostLike, PostMention, PostRecipient
 from office.models.inbox import ChannelSettings, Delivery, Notification
+from office.models.inventory import Product
 from office.models.live import LiveEvent
 from office.models.mainlines import Activity, JoinRequest, Mainline, Member, Node, NodeDependency, Phase, Template
 from office.models.notices import Memo, Notice, NoticeConfirmation, NoticeDepartment
-from office.models.people import ROLES, Department, User
+from office.models.orders import ImportBatch, Order, OrderEvent, OrderLine, RoutingRule, Shop
+from office.models.people import ROLES, ApiToken, Department, User
 
 ALL_MODELS = (
     Department, User, AuditEvent,
@@ -27,10 +29,12 @@ ALL_MODELS = (
     Mainline, Phase, Member, JoinRequest, Node, NodeDependency, Activity, Template,
     ApprovalTemplate, ApprovalRequest, ApprovalStep, ApprovalAssignment, ApprovalAction, ApprovalCc, Delegation,
     ApprovalFile, LeaveRecord,
+    ApiToken, Product, Shop, RoutingRule, Order, OrderLine, OrderEvent, ImportBatch,
 )
 
 __all__ = [
-    "ALL_MODELS", "ROLES", "Activity", "ApprovalAction", "ApprovalAssignment", "ApprovalCc", "ApprovalFile",
+    "ALL_MODELS", "ROLES", "Activity", "ApiToken", "ImportBatch", "Order", "OrderEvent", "OrderLine", "Product",
+    "RoutingRule", "Shop", "ApprovalAction", "ApprovalAssignment", "ApprovalCc", "ApprovalFile",
     "ApprovalRequest", "ApprovalStep", "ApprovalTemplate", "Attachment", "AuditEvent", "ChannelSettings",
     "Comment", "Delegation", "Delivery", "Department", "JoinRequest", "LeaveRecord", "LiveEvent", "Mainline",
     "Member", "Memo", "Node", "NodeDependency", "Notice", "NoticeConfirmation", "NoticeDepartment", "Notification",

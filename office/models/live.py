@@ -17,6 +17,8 @@ INBOX_CHANGED = "inbox_changed"
 MAINLINE_CHANGED = "mainline_changed"
 # An approval request moved or gained a history row (its page and the approvers' lists redraw).
 APPROVAL_CHANGED = "approval_changed"
+# An order was created, moved or changed (the warehouse board and its page redraw).
+ORDER_CHANGED = "order_changed"
 
 
 class LiveEvent(BaseModel):
@@ -26,6 +28,7 @@ class LiveEvent(BaseModel):
     user_id = IntegerField(null=True)
     mainline_id = IntegerField(null=True)
     approval_id = IntegerField(null=True)
+    order_id = IntegerField(null=True)
     created_at = DateTimeField(default=utcnow, index=True)
 
     class Meta:

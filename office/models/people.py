@@ -51,6 +51,10 @@ class Department(BaseModel):
     # Deferred because users and departments point at each other.
     head = DeferredForeignKey("User", null=True, on_delete="SET NULL")
     position = IntegerField(default=0)
+    # Orders: a department that works orders (and its sub-departments) may open them; one
+    # that also sees customer data reads phones and addresses unmasked.
+    handles_orders = BooleanField(default=False)
+    sees_customer_data = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -102,3 +106,21 @@ class User(UserMixin, BaseModel):
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 
+
+
+class ApiToken(BaseModel):
+    """A personal token for the JSON API (an ERP or script acting as this user).
+
+    Only a hash is stored; the token itself is shown once, when it is made.
+    """
+
+    user = ForeignKeyField(User, backref="api_tokens", on_delete="CASCADE")
+    name = CharField(max_length=60)
+    token_hash = CharField(max_length=64, unique=True)
+    prefix = CharField(max_length=12)  # the first characters, so people can tell tokens apart
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "api_tokens"

@@ -1,0 +1,2 @@
+"""(being written)"""
+from office.api import bp  # noqa: F401

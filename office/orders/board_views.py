@@ -1,0 +1,2 @@
+"""(being written)"""
+from office.orders import bp  # noqa: F401
