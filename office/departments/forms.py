@@ -1,7 +1,7 @@
 """Forms for the department tree."""
 from flask_babel import lazy_gettext as _l
 from office.forms import Form
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -12,3 +12,5 @@ class DepartmentForm(Form):
 
 class DepartmentEditForm(DepartmentForm):
     head = SelectField(_l("Head"), coerce=int)
+    handles_orders = BooleanField(_l("Works orders (with its sub-departments)"))
+    sees_customer_data = BooleanField(_l("Sees customers' phones and addresses (each view audited)"))

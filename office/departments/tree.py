@@ -118,8 +118,11 @@ def update_department(
     name: str | None = None,
     parent: Department | None | bool = False,
     head: User | None | bool = False,
+    handles_orders: bool | None = None,
+    sees_customer_data: bool | None = None,
 ) -> Department:
-    """Rename, move (``parent``) and/or set the head (``head``); False means "leave as is".
+    """Rename, move (``parent``), set the head (``head``; False means "leave as is") and/or
+    the order flags (None means "leave as is").
 
     Moving under itself or a descendant is refused. A staff member made head
     is promoted to the department-head role, audited as a role change.
@@ -147,6 +150,10 @@ def update_department(
                 User.update(role=ROLE_HEAD).where(User.id == head.id).execute()
                 record(audit.ROLE_CHANGED, by, subject=head.username, target=head,
                        old=ROLE_STAFF, new=ROLE_HEAD, reason=f"head of {department.name}")
+        for flag, value in (("handles_orders", handles_orders), ("sees_customer_data", sees_customer_data)):
+            if value is not None and bool(value) != getattr(department, flag):
+                changed[flag] = [getattr(department, flag), bool(value)]
+                setattr(department, flag, bool(value))
         if not changed:
             return department
         try:

@@ -107,7 +107,9 @@ def edit(department_id: int):
         head = User.get_or_none(User.id == form.head.data) if form.head.data else None
         try:
             update_department(department, current_user._get_current_object(),
-                              name=form.name.data, parent=parent, head=head)
+                              name=form.name.data, parent=parent, head=head,
+                              handles_orders=form.handles_orders.data,
+                              sees_customer_data=form.sees_customer_data.data)
         except DepartmentError as error:
             getattr(form, error.field or "name").errors.append(str(error))
             status = 422

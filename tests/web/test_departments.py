@@ -99,3 +99,19 @@ def test_tree_query_count_does_not_grow(client, auth, admin):
         make_user(department=d)
     with assert_query_count(5):
         client.get("/departments/")
+
+
+def test_order_flags_are_set_and_audited(client, auth, admin):
+    auth.login(admin)
+    service = make_department("客服部")
+    response = client.post(f"/departments/{service.id}/edit",
+                           data={"name": "客服部", "parent": 0, "head": 0, "handles_orders": "y",
+                                 "sees_customer_data": "y"})
+    assert response.status_code == 303
+    service = Department.get_by_id(service.id)
+    assert service.handles_orders and service.sees_customer_data
+    event = AuditEvent.select().where(AuditEvent.action == DEPARTMENT_UPDATED).order_by(AuditEvent.id.desc()).get()
+    assert "handles_orders" in event.detail and "sees_customer_data" in event.detail
+    # Unticked boxes switch the flags off again.
+    client.post(f"/departments/{service.id}/edit", data={"name": "客服部", "parent": 0, "head": 0})
+    assert not Department.get_by_id(service.id).handles_orders
