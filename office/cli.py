@@ -9,7 +9,9 @@ from office.models.people import ROLES, Department, User
 
 
 def register(app) -> None:
-    for command in (init_db_command, migrate_command, create_user_command, seed_demo_command):
+    from office.orders.cli import orders_command  # here: office.orders loads views, app.py imports this early
+
+    for command in (init_db_command, migrate_command, create_user_command, seed_demo_command, orders_command):
         app.cli.add_command(command)
 
 

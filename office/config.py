@@ -63,6 +63,18 @@ class Defaults:
     NODE_REMIND_DAYS = 1
     # Approvals: an initiator may urge (催办) the current approvers once per this many minutes.
     APPROVAL_URGE_MINUTES = 60
+    # Orders (office/orders/logistics.py): a shipped order whose platform still shows it
+    # paid-not-shipped this many hours after shipping was never picked up; one shipped this
+    # many hours ago and not delivered is stuck. Both are flagged once and reported.
+    ORDER_PICKUP_HOURS = 24
+    ORDER_STUCK_HOURS = 96
+    # Order imports (office/orders/import_views.py): uploads up to INLINE bytes are imported
+    # during the request; larger ones run as a huey job with a progress bar. MAX caps one
+    # upload (it is above MAX_CONTENT_LENGTH: a 100,000-order export is ~60 MB).
+    ORDER_IMPORT_INLINE_BYTES = 2 * 1024 * 1024
+    ORDER_IMPORT_MAX_BYTES = 100 * 1024 * 1024
+    # POST /api/orders takes at most this many orders per request (413 beyond).
+    ORDER_API_MAX_ORDERS = 1000
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

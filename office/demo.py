@@ -191,4 +191,138 @@ def seed() -> list[User]:
         seed_notices(by_name, departments)
         seed_mainlines(by_name)
         seed_approvals(by_name)
+        seed_orders(by_name, departments)
     return users
+
+
+# (name, platform)
+SHOPS = (("知行旗舰店", "tmall"), ("知行生活馆", "taobao"), ("知行京东自营专区", "jd"),
+         ("知行拼多多官方店", "pdd"), ("知行抖音小店", "douyin"))
+
+# (SKU code, name, spec, normal price)
+PRODUCTS = (
+    ("BWB-PRO-500", "知行 316 不锈钢保温杯 Pro 500ml", "颜色分类：曜石黑", "129.00"),
+    ("BWB-PRO-500W", "知行 316 不锈钢保温杯 Pro 500ml", "颜色分类：珍珠白", "129.00"),
+    ("BWB-GIFT-2", "知行 保温杯礼盒款（双杯装）", "套餐：礼盒+刻字", "239.00"),
+    ("WY-JR-M", "冬季加绒连帽卫衣 男女同款", "颜色分类：燕麦色;尺码：M", "159.00"),
+    ("WY-JR-XL", "冬季加绒连帽卫衣 男女同款", "颜色分类：藏青;尺码：XL", "159.00"),
+    ("YRF-L-170", "90 白鸭绒长款羽绒服", "颜色分类：黑色;尺码：170/88A", "699.00"),
+    ("SJ-ZD-01", "桌面折叠收纳盒 三件套", "颜色分类：奶油白", "39.90"),
+)
+
+ADDRESSES = (
+    ("浙江省", "杭州市", "西湖区", "文三路 478 号华星时代广场 B 座 1203"),
+    ("上海市", "上海市", "浦东新区", "张杨路 500 号时代广场 17 楼"),
+    ("广东省", "深圳市", "南山区", "科技园南区高新南七道 9 号"),
+    ("江苏省", "南京市", "鼓楼区", "中山北路 105 号 2 栋 601"),
+    ("四川省", "成都市", "武侯区", "天府大道北段 1700 号环球中心 W2-1108"),
+    ("北京市", "北京市", "朝阳区", "望京街 10 号望京 SOHO T1 2306"),
+    ("湖北省", "武汉市", "洪山区", "珞喻路 1037 号 东湖小区 7 栋 3 单元"),
+    ("山东省", "青岛市", "市南区", "香港中路 76 号颐和国际 A 座 1801"),
+)
+BUYERS = ("小鹿乱撞123", "tb_83920411", "爱喝热水的猫", "jd_7f3a9c2e1", "拼单达人阿强", "抖音用户9527",
+          "晴天娃娃2018", "zhangsan_hz", "momo妈咪", "奔跑的蜗牛", "一杯清茶", "jd_lee8888", "北方的狼",
+          "豆豆爱吃糖", "阿June")
+RECEIVERS = ("刘晓燕", "陈志强", "王芳", "李明", "张丽华", "赵磊", "孙倩", "周杰", "吴婷婷", "郑浩",
+             "黄丽", "林峰", "何雨", "罗敏", "宋佳")
+MESSAGES = ("请发顺丰，谢谢", "礼盒款麻烦刻字“平安喜乐”", "周末家里没人，请工作日送达", "急用！今天能发吗？")
+
+
+def seed_orders(users: dict[str, User], departments: dict[str, Department]) -> None:
+    """Shops, products, routing rules and about eighty orders across the five platforms, saved
+    through the real intake (validation and routing on arrival), then a few moved along."""
+    import datetime as dt
+    import random
+    from decimal import Decimal
+
+    from office.departments.tree import update_department
+    from office.models.base import utcnow
+    from office.models.inventory import Product
+    from office.models.orders import QUEUE_REVIEW, QUEUE_SERVICE, RoutingRule
+    from office.orders import intake, lifecycle
+    from office.orders.records import (STAGE_CLOSED, STAGE_DELIVERED, STAGE_PAID, STAGE_SHIPPED, STAGE_UNPAID,
+                                       LineRecord, OrderRecord, ParsedExport)
+
+    for name, sees in (("客服部", True), ("物流仓储部", True), ("运营推广部", False)):
+        update_department(departments[name], users["admin"], handles_orders=True, sees_customer_data=sees)
+    for code, name, _spec, price in PRODUCTS:
+        Product.create(sku_code=code, name=name, price=Decimal(price))
+    RoutingRule.create(name="买家有留言先由客服确认", position=1, has_message=True, queue=QUEUE_SERVICE)
+    RoutingRule.create(name="大额订单审核", position=2, min_amount=Decimal("1500"), queue=QUEUE_REVIEW)
+
+    rng = random.Random(1111)
+    now = utcnow()
+    couriers = (("中通快递", "7531"), ("圆通速递", "YT"), ("韵达快递", "4320"), ("顺丰速运", "SF"))
+    prefixes = {"tmall": "38", "taobao": "37", "jd": "30", "pdd": "241122-", "douyin": "69"}
+    number = 0
+    for shop_name, platform in SHOPS:
+        shop = intake.get_or_create_shop(shop_name, platform)
+        records = []
+        for _ in range(16):
+            number += 1
+            placed = now - dt.timedelta(hours=rng.randint(2, 240))
+            stage = rng.choices((STAGE_PAID, STAGE_SHIPPED, STAGE_DELIVERED, STAGE_UNPAID, STAGE_CLOSED),
+                                weights=(9, 3, 2, 1, 1))[0]
+            lines = []
+            for code, name, spec, price in rng.sample(PRODUCTS, rng.choice((1, 1, 1, 2))):
+                quantity = rng.choice((1, 1, 2))
+                amount = Decimal(price) * quantity
+                lines.append(LineRecord(title=name, quantity=quantity, unit_price=Decimal(price), amount=amount,
+                                        sku_code=code, spec=spec))
+            goods = sum((line.amount for line in lines), Decimal("0.00"))
+            discount = Decimal("10.00") if goods > 200 else Decimal("0.00")
+            province, city, district, street = rng.choice(ADDRESSES)
+            paid_at = None if stage == STAGE_UNPAID else placed + dt.timedelta(minutes=rng.randint(1, 30))
+            courier, prefix = rng.choice(couriers)
+            shipped = stage in (STAGE_SHIPPED, STAGE_DELIVERED)
+            records.append(OrderRecord(
+                order_no=f"{prefixes[platform]}{4102938475620000 + number * 7919}",
+                platform_status={STAGE_PAID: "买家已付款，等待卖家发货", STAGE_SHIPPED: "卖家已发货，等待买家确认",
+                                 STAGE_DELIVERED: "交易成功", STAGE_UNPAID: "等待买家付款",
+                                 STAGE_CLOSED: "交易关闭"}[stage],
+                stage=stage, buyer_nick=rng.choice(BUYERS), receiver_name=rng.choice(RECEIVERS),
+                receiver_phone=f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
+                receiver_address=f"{province} {city} {district} {street}",
+                buyer_message=rng.choice(MESSAGES) if rng.random() < 0.2 else "",
+                goods_amount=goods, discount=discount, shipping_fee=Decimal("0.00"),
+                paid_amount=goods - discount, placed_at=placed, paid_at=paid_at,
+                shipped_at=paid_at + dt.timedelta(hours=20) if shipped else None,
+                courier=courier if shipped else "",
+                tracking_no=f"{prefix}{rng.randint(10**11, 10**12 - 1)}" if shipped else "",
+                lines=lines))
+        intake.save(shop, ParsedExport(platform=platform, orders=records), users["hanxue"])
+
+    # Problems worth showing: a price far under the list price and a missing address land in
+    # the exception queue; two orders of one buyer can be merged.
+    shop = intake.get_or_create_shop("知行旗舰店", "tmall")
+    cup = PRODUCTS[0]
+    base = dict(platform_status="买家已付款，等待卖家发货", stage=STAGE_PAID, buyer_nick="爱喝热水的猫",
+                receiver_name="王芳", receiver_phone="13857126688",
+                receiver_address="浙江省 杭州市 西湖区 文三路 478 号华星时代广场 B 座 1203",
+                placed_at=now - dt.timedelta(hours=5), paid_at=now - dt.timedelta(hours=5))
+    special = [
+        OrderRecord(order_no="3841029384756201001", goods_amount=Decimal("19.90"), paid_amount=Decimal("19.90"),
+                    lines=[LineRecord(title=cup[1], quantity=1, unit_price=Decimal("19.90"),
+                                      amount=Decimal("19.90"), sku_code=cup[0], spec=cup[2])], **base),
+        OrderRecord(order_no="3841029384756201002", goods_amount=Decimal("129.00"), paid_amount=Decimal("129.00"),
+                    lines=[LineRecord(title=cup[1], quantity=1, unit_price=Decimal("129.00"),
+                                      amount=Decimal("129.00"), sku_code=cup[0], spec=cup[2])], **base),
+        OrderRecord(order_no="3841029384756201003", goods_amount=Decimal("159.00"), paid_amount=Decimal("159.00"),
+                    lines=[LineRecord(title=PRODUCTS[3][1], quantity=1, unit_price=Decimal("159.00"),
+                                      amount=Decimal("159.00"), sku_code=PRODUCTS[3][0], spec=PRODUCTS[3][2])],
+                    **base),
+    ]
+    missing = dict(base, receiver_address="", buyer_nick="晴天娃娃2018", receiver_name="孙倩",
+                   receiver_phone="13957120001")
+    special.append(OrderRecord(order_no="3841029384756201004", goods_amount=Decimal("39.90"),
+                               paid_amount=Decimal("39.90"),
+                               lines=[LineRecord(title=PRODUCTS[6][1], quantity=1, unit_price=Decimal("39.90"),
+                                                 amount=Decimal("39.90"), sku_code=PRODUCTS[6][0],
+                                                 spec=PRODUCTS[6][2])], **missing))
+    intake.save(shop, ParsedExport(platform="tmall", orders=special), users["hanxue"])
+
+    from office.models.orders import TO_SHIP, Order
+
+    waiting = list(Order.select().where(Order.status == TO_SHIP).order_by(Order.paid_at).limit(2))
+    for order in waiting:
+        lifecycle.set_priority(order.id, True, users["fenggang"])

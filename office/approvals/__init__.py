@@ -6,10 +6,12 @@ steps, delegation: who decides), engine.py (submitting and every action, each on
 transaction with a history row), outcomes.py (what other modules do when a template's
 requests are decided), builtin.py (请假, 推广费用, 特价促销, 采购申请, 费用报销, 通用审批), queries.py (the lists);
 views.py (filing and one request with its actions), list_views.py (待我审批 / 我发起的 /
-抄送我的 / 已处理 and the export), delegation_views.py (out of office). Rules never import views.
+抄送我的 / 已处理 and the export), delegation_views.py (out of office), template_views.py with
+template_forms.py and template_rules.py (admins edit the forms: fields, route, order). Rules
+never import views.
 """
 from flask import Blueprint
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 
-from office.approvals import delegation_views, list_views, views  # noqa: E402,F401  (registers the routes)
+from office.approvals import delegation_views, list_views, template_views, views  # noqa: E402,F401  (registers the routes)

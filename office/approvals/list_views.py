@@ -126,7 +126,8 @@ def _list_context(with_counts: bool) -> dict:
         "rows": queries.rows(shown, specs),
         "next_before": shown[-1].id if len(found) > queries.PAGE_SIZE else None,
         "counts": queries.counts(me) if with_counts else None,
-        "live_args": {"view": "approvals", "tab": tab},
+        # The stream keeps the filter, so the tabs it redraws (live.fragments) keep it too.
+        "live_args": {"view": "approvals", "tab": tab, **args},
         # Translated once for the page's 30 rows (lazy strings translate at every use).
         "approval_status_labels": {key: str(label) for key, label in STATUS_LABELS.items()},
     }

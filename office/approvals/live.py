@@ -4,14 +4,19 @@ open lists, each only for what the viewer may see.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import render_template
 from markupsafe import Markup
 
 from office.approvals import engine, queries
+from office.approvals.template_rules import KEY_MAX, KEY_RE
 from office.models.approvals import ApprovalAssignment, ApprovalCc, ApprovalRequest
 
 
-def fragments(me, view: str | None, request_id: int, changed: set[int]) -> dict:
+def fragments(me, view: str | None, request_id: int, changed: set[int], args: dict | None = None) -> dict:
+    """Out-of-band fragments for the stream of ``view``; ``args`` are the stream's arguments, whose
+    list filter (template, since, until) the redrawn tabs keep."""
     if view == "approval" and request_id in changed:
         approval = ApprovalRequest.get_or_none(ApprovalRequest.id == request_id)
         if approval is None or not engine.can_see(me, approval):
@@ -22,8 +27,23 @@ def fragments(me, view: str | None, request_id: int, changed: set[int]) -> dict:
         html = render_template("approvals/_request.html", oob=True, **request_context(me, approval))
         return {"approval_section": Markup(html)}
     if view == "approvals" and _touches(me, changed):
-        return {"approval_counts": queries.counts(me)}
+        return {"approval_counts": queries.counts(me), "approval_filter_args": filter_args(args or {})}
     return {}
+
+
+def filter_args(args: dict) -> dict:
+    """The list filter among a stream's arguments, kept in the tabs' links as the page keeps it:
+    a template key and ISO dates; anything else is dropped."""
+    kept = {}
+    key = str(args.get("template") or "")
+    if KEY_RE.fullmatch(key) and len(key) <= KEY_MAX:
+        kept["template"] = key
+    for name in ("since", "until"):
+        try:
+            kept[name] = dt.date.fromisoformat(str(args.get(name) or "")).isoformat()
+        except ValueError:
+            pass
+    return kept
 
 
 def _touches(me, changed: set[int]) -> bool:

@@ -15,9 +15,9 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
-from office.approvals.fields import FieldSpec, value_of
+from office.approvals.fields import DATE, DATERANGE, LIST_TYPES, MONEY, NUMBER, FieldSpec, spec_named, value_of
 from office.models.approvals import MODE_ALL, MODE_ANY, Delegation
-from office.models.people import ROLE_DIRECTOR, Department, User
+from office.models.people import ROLE_DIRECTOR, ROLES, Department, User
 from office.rules import RuleError
 
 # Who approves a step.
@@ -91,7 +91,9 @@ class StepSpec:
 
 
 def check_route(steps: list[StepSpec], specs: list[FieldSpec]) -> None:
-    """Refuse a route that cannot work: no steps, unknown kinds or modes, bad conditions."""
+    """Refuse a route that cannot work: no steps, unknown kinds or modes, named people or a
+    department or role missing, a condition on no field of ``specs`` or with a value its field's
+    values cannot be compared with. Raises RouteError (field "route") for the first problem."""
     if not steps:
         raise RouteError(_l("A route needs at least one step."))
     names = {s.name for s in specs}
@@ -104,8 +106,37 @@ def check_route(steps: list[StepSpec], specs: list[FieldSpec]) -> None:
             raise RouteError(_l("Step %(name)s: name at least one approver.", name=step.name))
         if step.kind == DEPARTMENT_HEAD and not step.department:
             raise RouteError(_l("Step %(name)s: choose the department.", name=step.name))
+        if step.kind == ROLE and step.role not in ROLES:
+            raise RouteError(_l("Step %(name)s: choose the role.", name=step.name))
         if step.condition and (step.condition.field not in names or step.condition.op not in OPERATORS):
             raise RouteError(_l("Step %(name)s: the condition names no field of this form.", name=step.name))
+        if step.condition:
+            _check_condition(step, spec_named(specs, step.condition.field))
+
+
+def _check_condition(step: StepSpec, spec: FieldSpec) -> None:
+    """Refuse a value ``Condition.holds`` could not compare with the field's values: it would
+    skip the step on every request (or, for a date, fail when the request is filed)."""
+    value = str(step.condition.value or "").strip()
+    if not value:
+        raise RouteError(_l("Step %(name)s: give the value the condition compares with.", name=step.name))
+    if spec.type in LIST_TYPES and step.condition.op not in ("==", "!="):
+        raise RouteError(_l("Step %(name)s: %(label)s can hold several values; compare it with “is” or "
+                            "“is not”.", name=step.name, label=spec.label))
+    if spec.type in (NUMBER, MONEY):
+        try:
+            finite = Decimal(value).is_finite()  # NaN would raise when compared
+        except InvalidOperation:
+            finite = False
+        if not finite:
+            raise RouteError(_l("Step %(name)s: %(label)s is compared with a number, such as 5000.",
+                                name=step.name, label=spec.label))
+    if spec.type in (DATE, DATERANGE):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise RouteError(_l("Step %(name)s: %(label)s is compared with a date as YYYY-MM-DD.",
+                                name=step.name, label=spec.label)) from None
 
 
 @dataclass

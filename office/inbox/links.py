@@ -27,6 +27,7 @@ from office.models.inbox import (
     KIND_NODE_DUE,
     KIND_NODE_OVERDUE,
     KIND_NOTICE,
+    KIND_ORDER_LOGISTICS,
     KIND_REMIND,
 )
 
@@ -51,6 +52,8 @@ KIND_LABELS = {
     KIND_APPROVAL_RETURNED: _l("returned your request for changes"),
     KIND_APPROVAL_URGED: _l("urges you to decide"),
     KIND_APPROVAL_CC: _l("copied you on an approval"),
+    # From the logistics job, no actor, like the node reminders.
+    KIND_ORDER_LOGISTICS: _l("logistics exception"),
 }
 
 # target_type -> (endpoint, name of the id argument or None).
@@ -61,6 +64,7 @@ TARGETS = {
     # The approvals pages come with their views; until then these fall back to the inbox.
     "approval": ("approvals.show", "request_id"),
     "mainline": ("mainlines.show", "mainline_id"),
+    "order": ("orders.show", "order_id"),
 }
 
 

@@ -25,11 +25,12 @@ def _in_id_order() -> None:
 
 
 def publish(kind: str, post_id: int | None = None, user_id: int | None = None,
-            mainline_id: int | None = None, approval_id: int | None = None) -> None:
+            mainline_id: int | None = None, approval_id: int | None = None,
+            order_id: int | None = None) -> None:
     """Record one change for open browsers; call inside the cause's transaction."""
     _in_id_order()
     LiveEvent.create(kind=kind, post_id=post_id, user_id=user_id, mainline_id=mainline_id,
-                     approval_id=approval_id)
+                     approval_id=approval_id, order_id=order_id)
 
 
 def publish_inbox(user_ids) -> None:

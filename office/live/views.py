@@ -29,6 +29,7 @@ from office.models.live import (
     APPROVAL_CHANGED,
     INBOX_CHANGED,
     MAINLINE_CHANGED,
+    ORDER_CHANGED,
     POST_ADDED,
     POST_CHANGED,
     POST_DELETED,
@@ -87,8 +88,10 @@ watcher = Watcher()
 def stream_args(args) -> dict:
     """The page description a stream carries: view=feed (with its filter), view=post,
     view=mainline / board (with the mainline id), view=overview (with the status shown),
-    view=approval (one request) or view=approvals (the lists, with the tab shown)."""
-    keep = ("view", "show", "department", "post", "top", "mainline", "status", "approval", "tab")
+    view=approval (one request), view=approvals (the lists, with the tab shown),
+    view=warehouse (the warehouse board of orders to ship) or view=order (one order)."""
+    keep = ("view", "show", "department", "post", "top", "mainline", "status", "approval", "tab", "order",
+            "template", "since", "until")  # template, since, until: the approvals lists' filter
     return {k: args[k] for k in keep if args.get(k)}
 
 
@@ -106,12 +109,15 @@ def updates(me, args) -> dict | None:
     keep = stream_args(args)
     view = keep.get("view")
     added, changed, deleted, mainlines, approvals = [], set(), set(), set(), set()
+    orders: set[int | None] = set()  # None: an import changed many orders at once
     inbox = False
     for event in events:
         if event.kind == MAINLINE_CHANGED:
             mainlines.add(event.mainline_id)
         elif event.kind == APPROVAL_CHANGED:
             approvals.add(event.approval_id)
+        elif event.kind == ORDER_CHANGED:
+            orders.add(event.order_id)
         elif event.kind == INBOX_CHANGED:
             inbox = inbox or event.user_id == me.id
         elif event.kind == POST_ADDED:
@@ -155,7 +161,15 @@ def updates(me, args) -> dict | None:
     if approvals and view in ("approval", "approvals"):
         from office.approvals.live import fragments as approval_fragments
 
-        context.update(approval_fragments(me, view, _int(args.get("approval")), approvals))
+        context.update(approval_fragments(me, view, _int(args.get("approval")), approvals, keep))
+    if orders and view == "warehouse":
+        from office.orders.board import fragments as board_fragments
+
+        context.update(board_fragments(me, view))
+    if orders and view == "order":
+        from office.orders.views import live_fragments as order_fragments
+
+        context.update(order_fragments(me, _int(args.get("order")), orders))
     return context
 
 

@@ -1,2 +1,203 @@
-"""(being written)"""
-from office.orders import bp  # noqa: F401
+"""Views for /orders/import: uploading a platform's export, the import report (with a
+progress bar while a large upload is imported by the job), and the recent imports.
+
+Every upload becomes an ImportBatch with its files stored under instance/imports/<id>/:
+small ones (ORDER_IMPORT_INLINE_BYTES) are imported during the request, larger ones by
+``tasks.orders.import_orders``; either way the browser is sent to the batch's page. People
+who may not work orders get 404 on every URL here, partials included.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from peewee import JOIN
+from wtforms import MultipleFileField, SelectChoice, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from office import htmx
+from office.extensions import csrf
+from office.feed.attachments import clean_name
+from office.forms import Form
+from office.models.orders import BATCH_QUEUED, BATCH_RUNNING, ImportBatch, Shop
+from office.models.people import User
+from office.orders import bp, formats, intake
+from office.orders.access import orders_or_404
+from office.orders.labels import platform_label
+from tasks import orders as order_tasks
+
+EXTENSIONS = ("csv", "xlsx")
+ACCEPT = ",".join("." + ext for ext in EXTENSIONS)
+MAX_FILES = 10
+RECENT = 20
+NEW_SHOP = 0
+
+BATCH_LABELS = {
+    "queued": _l("Waiting"),
+    "running": _l("Importing"),
+    "done": _l("Import done"),
+    "refused": _l("Refused"),
+    "failed": _l("Failed"),
+}
+
+
+class ImportForm(Form):
+    shop = SelectField(_l("Shop"), coerce=int, default=NEW_SHOP)
+    new_shop = StringField(_l("New shop name"), validators=[Optional(), Length(max=60)])
+    files = MultipleFileField(_l("Export files"))
+
+
+@bp.app_context_processor
+def import_globals():
+    return {"import_batch_labels": BATCH_LABELS}
+
+
+def _form() -> ImportForm:
+    form = ImportForm()
+    form.shop.choices = [SelectChoice(NEW_SHOP, _l("New shop…"))] + [
+        SelectChoice(shop.id, f"{shop.name}（{platform_label(shop.platform)}）")
+        for shop in Shop.select(Shop.id, Shop.name, Shop.platform).where(Shop.is_active == True)  # noqa: E712
+        .order_by(Shop.name)
+    ]
+    return form
+
+
+@dataclass
+class BatchRow:
+    batch: ImportBatch
+    filenames: list[str]
+    report: intake.Report | None
+    error_count: int
+
+
+def _recent() -> list[BatchRow]:
+    # One query: the batch with who uploaded it and into which shop.
+    query = (ImportBatch.select(ImportBatch, User, Shop)
+             .join(User, JOIN.LEFT_OUTER, on=(ImportBatch.user == User.id)).switch(ImportBatch)
+             .join(Shop, JOIN.LEFT_OUTER, on=(ImportBatch.shop == Shop.id))
+             .order_by(ImportBatch.id.desc()).limit(RECENT))
+    return [BatchRow(batch, intake.batch_filenames(batch), intake.batch_report(batch),
+                     len(intake.batch_errors(batch))) for batch in query]
+
+
+def _is_text(head: bytes) -> bool:
+    """CSV as the platforms and Excel write it: UTF-8 or GBK, or Excel's UTF-16 text."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as error:
+            if error.start >= len(head) - 4:  # a character cut by the end of the sample
+                return True
+    return False
+
+
+def _checked_files(field) -> list[tuple[str, bytes]]:
+    """The uploaded files as (name, bytes), or errors added to ``field``."""
+    uploads = [storage for storage in (field.data or []) if storage and storage.filename]
+    if not uploads:
+        field.errors.append(_("Choose the export file(s) to import."))
+        return []
+    if len(uploads) > MAX_FILES:
+        field.errors.append(_("At most %(n)d files at a time.", n=MAX_FILES))
+        return []
+    files = []
+    for storage in uploads:
+        name = clean_name(storage.filename)
+        ext = name.rpartition(".")[2].lower() if "." in name else ""
+        if ext == "xls":
+            field.errors.append(_("%(name)s: old Excel files (.xls) cannot be read; save it as .xlsx or CSV.",
+                                  name=name))
+            continue
+        if ext not in EXTENSIONS:
+            field.errors.append(_("%(name)s: only CSV and Excel (.xlsx) exports can be imported.", name=name))
+            continue
+        data = storage.stream.read()
+        if not data:
+            field.errors.append(_("%(name)s is empty.", name=name))
+            continue
+        if (ext == "xlsx" and not data.startswith(b"PK\x03\x04")) or (ext == "csv" and not _is_text(data[:4096])):
+            field.errors.append(_("%(name)s does not contain what its name says (.%(ext)s).", name=name, ext=ext))
+            continue
+        files.append((name, data))
+    return files if not field.errors else []
+
+
+def _page(form: ImportForm, status: int = 200):
+    return htmx.render("orders/import.html", partial="orders/_import_form.html", status=status,
+                       form=form, batches=_recent(), accept=ACCEPT,
+                       inline_mb=current_app.config["ORDER_IMPORT_INLINE_BYTES"] / (1024 * 1024))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@csrf.exempt  # checked below, once the larger upload limit is set (see the first lines)
+@login_required
+def imports():
+    """GET: the upload form and the recent imports. POST: check the upload, store it as a
+    batch, import it now (small) or enqueue the job (large), then 303 (HX-Redirect for
+    htmx) to the batch's page; an invalid upload re-renders ``#import-form`` with 422."""
+    orders_or_404(current_user)
+    if request.method == "POST":
+        # An export is larger than MAX_CONTENT_LENGTH allows other posts. The limit must be
+        # raised before the body is read, which CSRFProtect's own check would do first.
+        request.max_content_length = current_app.config["ORDER_IMPORT_MAX_BYTES"]
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()
+    form = _form()
+    if not form.validate_on_submit():
+        return _page(form, 422 if request.method == "POST" else 200)
+    files = _checked_files(form.files)
+    if not files:
+        return _page(form, 422)
+    if form.shop.data == NEW_SHOP:
+        if not (form.new_shop.data or "").strip():
+            form.new_shop.errors.append(_("Name the new shop, or choose one above."))
+            return _page(form, 422)
+        platform = formats.detect(files)
+        if not platform:
+            form.files.errors.append(_("These files are not an order export we know (Taobao, Tmall, JD, Pinduoduo, "
+                                       "Douyin), so the new shop's platform is unknown."))
+            return _page(form, 422)
+        try:
+            shop = intake.get_or_create_shop(form.new_shop.data, platform)
+        except intake.ShopError as error:
+            form.new_shop.errors.append(str(error))
+            return _page(form, 422)
+    else:
+        shop = Shop.get_or_none(Shop.id == form.shop.data)
+        if shop is None:
+            form.shop.errors.append(_("That shop no longer exists."))
+            return _page(form, 422)
+        platform = shop.platform
+    me = current_user._get_current_object()
+    batch = intake.queue_batch(files, shop, me, platform)
+    if batch.size_bytes <= current_app.config["ORDER_IMPORT_INLINE_BYTES"]:
+        intake.run_batch(batch.id)
+    else:
+        order_tasks.import_orders(batch.id)
+    return htmx.redirect(url_for("orders.import_batch", batch_id=batch.id))
+
+
+@bp.route("/import/<int:batch_id>")
+@login_required
+def import_batch(batch_id: int):
+    """GET: one import: its progress while the job runs (the partial ``#import-batch-<id>``
+    polls itself every second and stops once the batch is done, refused or failed), then
+    the report, or the row errors of a refusal."""
+    orders_or_404(current_user)
+    batch = (ImportBatch.select(ImportBatch, Shop).join(Shop, JOIN.LEFT_OUTER, on=(ImportBatch.shop == Shop.id))
+             .where(ImportBatch.id == batch_id).first())
+    if batch is None:
+        abort(404)
+    running = batch.status in (BATCH_QUEUED, BATCH_RUNNING)
+    return htmx.render("orders/import_batch.html", partial="orders/_import_batch.html", batch=batch,
+                       running=running, percent=intake.batch_progress(batch.id) if running else None,
+                       report=intake.batch_report(batch), errors=intake.batch_errors(batch),
+                       filenames=intake.batch_filenames(batch))

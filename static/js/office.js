@@ -106,3 +106,9 @@ document.addEventListener("htmx:oobBeforeSwap", function (e) {
     if (document.getElementById(card.id)) card.remove();
   });
 });
+
+// Shipping notes: the Print button stays hidden without this script (Ctrl+P is offered beside it).
+document.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });
+document.addEventListener("click", function (e) {
+  if (e.target.closest && e.target.closest("[data-print]")) window.print();
+});

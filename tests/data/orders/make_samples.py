@@ -1,0 +1,370 @@
+"""Writes the sample export files next to this script, in each platform's real format with
+its traps (see README.md for what each holds). Run from the repository root:
+
+    .venv/bin/python tests/data/orders/make_samples.py
+
+The data are made up; the layouts follow the platforms' exports as sellers download them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE  # where the files go; tests point it at a temporary folder to compare
+FIXED = dt.datetime(2026, 11, 12, 9, 0, 0)  # workbook properties, so rewriting changes nothing
+
+
+def csv_line(cells: list[str], guarded: set[int] = frozenset()) -> str:
+    """One CSV record as the platforms write it: cells in ``guarded`` as raw ="…" (Taobao's
+    guard against Excel's scientific notation), the rest quoted only when they must be."""
+    out = []
+    for index, cell in enumerate(cells):
+        if index in guarded and cell:
+            out.append(f'="{cell}"')
+        elif any(c in cell for c in ',"\n\r'):
+            out.append('"' + cell.replace('"', '""') + '"')
+        else:
+            out.append(cell)
+    return ",".join(out)
+
+
+def write_text(name: str, lines: list[str], encoding: str, bom: bool = False) -> None:
+    data = "\r\n".join(lines) + "\r\n"
+    raw = data.encode(encoding)
+    if bom:
+        raw = b"\xef\xbb\xbf" + raw
+    (OUT / name).write_bytes(raw)
+
+
+def write_xlsx(name: str, header: list[str], rows: list[list]) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Sheet1"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    workbook.properties.created = FIXED
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    (OUT / name).write_bytes(_stable_zip(buffer.getvalue()))
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same workbook with fixed entry times, so regenerating gives identical bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving here
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-11-12T09:00:00Z", content)
+            target.writestr(fixed, content)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ Taobao / Tmall
+
+TAOBAO_ORDER_HEADER = [
+    "订单编号", "买家会员名", "买家支付宝账号", "支付单号", "支付详情", "买家应付货款", "买家应付邮费", "买家支付积分",
+    "总金额", "返点积分", "买家实际支付金额", "买家实际支付积分", "订单状态", "买家留言", "收货人姓名", "收货地址 ",
+    "运送方式", "联系电话 ", "联系手机", "订单创建时间", "订单付款时间 ", "宝贝标题 ", "宝贝种类 ", "物流单号 ",
+    "物流公司", "订单备注", "宝贝总数量", "店铺Id", "店铺名称", "订单关闭原因", "卖家服务费", "买家服务费", "发票抬头",
+    "是否手机订单", "分阶段订单信息", "特权订金订单id", "是否上传合同照片", "是否上传小票", "是否代付", "定金排名",
+    "修改后的sku", "修改后的收货地址", "异常信息", "天猫卡券抵扣", "集分宝抵扣", "是否是O2O交易", "退款金额", "预约门店",
+    "确认收货时间", "打款商家金额", "含应开票给个人的个人红包", "是否信用购", "前N有礼", "配送类型", "主订单编号",
+]
+TAOBAO_GUARDED = {0, 3, 23, 54}  # 订单编号, 支付单号, 物流单号, 主订单编号
+TAOBAO_ITEM_HEADER = ["订单编号", "标题", "价格", "购买数量", "外部系统编号", "商品属性", "套餐信息", "备注", "订单状态", "商家编码"]
+
+PAID_TO_SHIP = "买家已付款，等待卖家发货"
+SHIPPED = "卖家已发货，等待买家确认"
+
+
+def taobao_order(no, nick, goods, postage, paid, status, message, name, address, mobile, created, paid_at,
+                 titles, kinds, tracking, courier, memo, count, close_reason="订单未关闭", new_address="",
+                 received="", shop="暖冬小铺"):
+    total = f"{float(goods) + float(postage):.2f}"
+    return [
+        no, nick, "", f"2026111122001{no[-9:]}" if paid_at else "", f"支付宝{paid}" if paid_at else "",
+        goods, postage, "0", total, "0", paid, "0", status, message, name, address, "快递", "", mobile, created,
+        paid_at, titles, str(kinds), tracking, courier, memo, str(count), "103587461", shop, close_reason,
+        "0", "0元", "", "手机订单", "", "", "否", "否", "否", "", "", new_address, "", "0.00", "0.00", "否",
+        "0", "", received, paid if received else "0", "0", "否", "", "快递", no,
+    ]
+
+
+def make_taobao() -> None:
+    orders = [
+        # A two-line order with a shop coupon (307.00 − 10.00) and a two-line buyer message.
+        taobao_order("4012345678901234567", "tb_小鹿爱喝水", "307.00", "0.00", "297.00", PAID_TO_SHIP,
+                     "请发顺丰，谢谢\n周末家里没人，放快递柜", "张**", "浙江省 杭州市 西湖区 文三路 ***号 (310012)",
+                     "138****5678", "2026-11-11 00:00:05", "2026-11-11 00:00:31",
+                     "316不锈钢保温杯男女大容量，加绒卫衣男冬季", 2, "", "", "", 3),
+        taobao_order("4012345678901234568", "江南一叶", "599.00", "0.00", "599.00", SHIPPED, "", "李**",
+                     "江苏省 苏州市 工业园区 星湖街 ***号 (215000)", "139****2211", "2026-11-11 08:12:40",
+                     "2026-11-11 08:13:02", "轻薄羽绒服女短款白鸭绒", 1, "75312345678901", "中通快递", "", 1),
+        taobao_order("4012345678901234569", "阿杰不吃香菜", "129.00", "10.00", "139.00", "交易成功", "", "王**",
+                     "广东省 深圳市 南山区 科技园 ***栋 (518057)", "186****0427", "2026/11/11 9:05",
+                     "2026/11/11 9:06", "加绒卫衣男冬季宽松", 1, "No:YT8812345678901", "圆通速递", "老客户，送暖宝宝",
+                     1, received="2026-11-14 18:20:11"),
+        taobao_order("4012345678901234570", "momo_2019", "89.00", "0.00", "0.00", "交易关闭", "", "赵**",
+                     "上海 上海市 浦东新区 张江路 ***号 (201203)", "150****7788", "2026-11-11 10:30:00", "",
+                     "316不锈钢保温杯男女大容量", 1, "", "", "", 1, close_reason="买家不想买了"),
+        taobao_order("4012345678901234571", "北方的狼", "599.00", "0.00", "0.00", "等待买家付款", "", "孙**",
+                     "北京 北京市 朝阳区 望京街 ***号 (100102)", "133****9900", "2026-11-11 23:58:10", "",
+                     "轻薄羽绒服女短款白鸭绒", 1, "", "", "", 1),
+        # An older export's habits: full name and phone guarded with an apostrophe, and an
+        # address the seller changed after the order.
+        taobao_order("4012345678901234572", "李明1988", "1299.00", "0.00", "1299.00", PAID_TO_SHIP, "", "李明",
+                     "四川省 成都市 武侯区 天府大道北段 1700号 (610041)", "'13912345678", "2026-11-11 12:00:00",
+                     "2026-11-11 12:01:15", "长款羽绒服男加厚", 1, "", "", "大客户，优先发", 1,
+                     new_address="四川省 成都市 高新区 天府五街 200号 菁蓉汇3栋 (610041)"),
+    ]
+    lines = [csv_line(TAOBAO_ORDER_HEADER)] + [csv_line(order, TAOBAO_GUARDED) for order in orders]
+    write_text("taobao_orders.csv", lines, "gbk")
+
+    items = [
+        # Not in the order list's order: the items file is joined by order number.
+        ["4012345678901234568", "轻薄羽绒服女短款白鸭绒", "599.00", "1", "YRF-W", "颜色分类：米白色;尺码：M", "", "",
+         SHIPPED, "YRF-W-M"],
+        ["4012345678901234567", "316不锈钢保温杯男女大容量", "89.00", "2", "BWB-500", "颜色分类：曜石黑;容量：500ml",
+         "", "", PAID_TO_SHIP, "BWB-500-BK"],
+        ["4012345678901234567", "加绒卫衣男冬季宽松", "129.00", "1", "JRWY", "颜色分类：灰色;尺码：L", "", "",
+         PAID_TO_SHIP, "JRWY-GR-L"],
+        ["4012345678901234569", "加绒卫衣男冬季宽松", "129.00", "1", "JRWY", "颜色分类：黑色;尺码：XL", "", "",
+         "交易成功", "JRWY-BK-XL"],
+        ["4012345678901234570", "316不锈钢保温杯男女大容量", "89.00", "1", "BWB-500", "颜色分类：樱花粉;容量：500ml",
+         "", "", "交易关闭", "BWB-500-PK"],
+        ["4012345678901234571", "轻薄羽绒服女短款白鸭绒", "599.00", "1", "YRF-W", "颜色分类：黑色;尺码：L", "", "",
+         "等待买家付款", "YRF-W-L"],
+        ["4012345678901234572", "长款羽绒服男加厚", "1299.00", "1", "YRF-LONG", "颜色分类：藏青;尺码：XXL",
+         "套餐一：送围巾", "", PAID_TO_SHIP, ""],
+    ]
+    lines = [csv_line(TAOBAO_ITEM_HEADER)] + [csv_line(item, {0}) for item in items]
+    write_text("taobao_items.csv", lines, "gbk")
+
+
+def make_tmall() -> None:
+    header = TAOBAO_ORDER_HEADER[:-1] + ["店铺类型", "主订单编号"]
+    orders = []
+    for order in (
+        taobao_order("5012345678901234561", "t_1510000001", "237.00", "0.00", "227.00", PAID_TO_SHIP, "", "䶮**",
+                     "湖北省 武汉市 洪山区 珞喻路 ***号 (430074)", "159****3344", "2026-11-11 00:01:00",
+                     "2026-11-11 00:01:20", "316不锈钢保温杯男女大容量", 1, "", "", "", 3, shop="暖冬旗舰店"),
+        taobao_order("5012345678901234562", "t_1510000002", "899.00", "0.00", "899.00", "交易成功", "", "周**",
+                     "浙江省 宁波市 鄞州区 天童南路 ***号 (315100)", "177****6655", "2026-11-11 09:30:00",
+                     "2026-11-11 09:30:45", "轻薄羽绒服女短款白鸭绒", 1, "SF1400123456789", "顺丰速运", "", 1,
+                     received="2026-11-13 10:00:00", shop="暖冬旗舰店"),
+    ):
+        orders.append(order[:-1] + ["天猫", order[-1]])
+    guarded = {0, 3, 23, len(header) - 1}
+    # GB18030, not GBK: the receiver's surname 䶮 exists only in GB18030.
+    write_text("tmall_orders.csv", [csv_line(header)] + [csv_line(order, guarded) for order in orders], "gb18030")
+    items = [
+        ["5012345678901234561", "316不锈钢保温杯男女大容量", "79.00", "3", "BWB-500", "颜色分类：曜石黑;容量：500ml",
+         "", "", PAID_TO_SHIP, "BWB-500-BK"],
+        ["5012345678901234562", "轻薄羽绒服女短款白鸭绒", "899.00", "1", "YRF-W", "颜色分类：米白色;尺码：S", "", "",
+         "交易成功", "YRF-W-S"],
+    ]
+    write_text("tmall_items.csv", [csv_line(TAOBAO_ITEM_HEADER)] + [csv_line(item, {0}) for item in items], "gb18030")
+
+
+# ------------------------------------------------------------------ JD
+
+JD_HEADER = [
+    "订单号", "商品ID", "商品名称", "订购数量", "支付方式", "下单时间", "京东价", "订单金额", "结算金额", "余额支付",
+    "应付金额", "订单状态", "订单类型", "下单帐号", "客户姓名", "客户地址", "联系电话", "订单备注", "发票类型",
+    "发票抬头", "发票内容", "商家备注", "商家备注等级（等级1-5为由高到低）", "运费金额", "付款确认时间", "增值税发票",
+    "货号", "订单完成时间", "订单来源", "订单渠道", "承运商", "运单号",
+]
+
+
+def jd_rows() -> list[list]:
+    def row(no, sku_id, title, qty, placed, price, goods, paid, status, account, name, address, phone, remark,
+            memo, freight, paid_at, code, done="", courier="", tracking=""):
+        return [no, sku_id, title, qty, "在线支付", placed, price, goods, paid, "0.00", paid, status, "销售订单",
+                account, name, address, phone, remark, "电子发票", "个人", "商品明细", memo, "", freight, paid_at,
+                "", code, done, "移动端订单", "京东商城", courier, tracking]
+
+    return [
+        row("280012345671", "100012345601", "暖冬 316不锈钢保温杯 500ml 曜石黑", "1", "2026-11-11 10:02:00", "99.00",
+            "377.00", "357.00", "等待出库", "jd_一只猫", "刘**", "浙江杭州市余杭区五常街道文一西路***号",
+            "138****1234", "", "", "0.00", "2026-11-11 10:02:40", "BWB-500-BK"),
+        row("280012345671", "100012345602", "暖冬 加绒卫衣男冬季宽松 灰色 L", "2", "2026-11-11 10:02:00", "139.00",
+            "377.00", "357.00", "等待出库", "jd_一只猫", "刘**", "浙江杭州市余杭区五常街道文一西路***号",
+            "138****1234", "", "", "0.00", "2026-11-11 10:02:40", "JRWY-GR-L"),
+        row("280012345672", "100012345603", "暖冬 轻薄羽绒服女短款 米白 M", "1", "2026-11-11 11:20:00", "699.00",
+            "699.00", "699.00", "等待确认收货", "jd_小雨", "陈**", "江苏南京市鼓楼区中山北路***号", "139****5566",
+            "", "", "0.00", "2026-11-11 11:21:05", "YRF-W-M", courier="京东快递", tracking="JDVA12345678901"),
+        row("280012345673", "100012345601", "暖冬 316不锈钢保温杯 500ml 曜石黑", "2", "2026-11-10 21:00:00", "99.00",
+            "198.00", "204.00", "完成", "jd_老周", "周**", "广东广州市天河区体育西路***号", "135****7788",
+            "", "已提醒仓库", "6.00", "2026-11-10 21:00:30", "BWB-500-BK", done="2026-11-12 15:30:00",
+            courier="京东快递", tracking="JDVA12345678902"),
+        row("280012345674", "100012345603", "暖冬 轻薄羽绒服女短款 黑色 L", "1", "2026-11-11 12:00:00", "699.00",
+            "699.00", "699.00", "已取消", "jd_阿花", "吴**", "山东青岛市市南区香港中路***号", "150****3322",
+            "", "", "0.00", "", "YRF-W-L"),
+        # 锁定: the buyer asked to cancel after paying; it must not ship.
+        row("280012345675", "100012345602", "暖冬 加绒卫衣男冬季宽松 黑色 XL", "1", "2026-11-11 13:00:00", "139.00",
+            "139.00", "139.00", "锁定", "jd_大熊", "郑**", "湖南长沙市岳麓区麓山南路***号", "186****4455",
+            "尺码拍错了", "", "0.00", "2026-11-11 13:00:20", "JRWY-BK-XL"),
+    ]
+
+
+def make_jd() -> None:
+    rows = jd_rows()
+    write_text("jd_orders.csv", [csv_line(JD_HEADER)] + [csv_line(row) for row in rows], "gbk")
+    typed = []
+    for row in rows:
+        row = list(row)
+        row[0] = int(row[0])  # order numbers stored as numbers, as JD's XLSX does
+        row[1] = int(row[1])
+        row[3] = int(row[3])
+        for index in (6, 7, 8, 9, 10, 23):
+            row[index] = float(row[index])
+        row[5] = dt.datetime.fromisoformat(row[5])  # a date cell
+        if row[24]:  # an Excel serial number: a date written as a plain number
+            paid = dt.datetime.fromisoformat(row[24])
+            row[24] = (paid - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+        row[27] = dt.datetime.fromisoformat(row[27]) if row[27] else None
+        typed.append([None if cell == "" else cell for cell in row])
+    write_xlsx("jd_orders.xlsx", JD_HEADER, typed)
+
+
+# ------------------------------------------------------------------ Pinduoduo
+
+PDD_HEADER = [
+    "商品", "订单号", "订单状态", "商品总价(元)", "店铺优惠折扣(元)", "平台优惠折扣(元)", "多多支付立减金额(元)", "邮费(元)",
+    "用户实付金额(元)", "商家实收金额(元)", "商品数量(件)", "身份证姓名", "身份证号码", "收货人", "手机", "是否蓝票",
+    "省", "市", "区", "街道", "详细地址", "订单成交时间", "支付时间", "拼单成功时间", "承诺发货时间", "发货时间",
+    "确认收货时间", "商品id", "商品规格", "样式ID", "商家编码-SKU维度", "商家编码-商品维度", "快递单号", "快递公司",
+    "商家备注", "售后状态", "买家留言", "订单类型",
+]
+
+
+def make_pdd() -> None:
+    def row(title, no, status, goods, shop_off, platform_off, postage, paid, income, qty, name, phone, province,
+            city, district, street, detail, placed, paid_at, shipped, received, goods_id, spec, style, sku, tracking,
+            courier, memo, after_sale, message):
+        return [title, no, status, goods, shop_off, platform_off, "0.00", postage, paid, income, qty, "-", "-",
+                name, phone, "否", province, city, district, street, detail, placed, paid_at,
+                paid_at if paid_at != "-" else "-", "2026-11-13 23:59:59", shipped, received, goods_id, spec, style,
+                sku, "JRWY" if "卫衣" in title else "-", tracking, courier, memo, after_sale, message, "普通订单"]
+
+    sweater = "加绒卫衣男冬季宽松潮牌"
+    rows = [
+        # Two SKUs in one order: the order's amounts repeated on both rows, no unit price.
+        row(sweater, "261111-018273645501234", "待发货", "209.70", "5.00", "3.00", "0.00", "201.70", "204.70", "1",
+            "陈**", "186****0427", "浙江省", "杭州市", "余杭区", "五常街道", "文一西路***号", "2026-11-11 20:15:03",
+            "2026-11-11 20:15:09", "-", "-", "612345678901", "黑色,XL", "1100001", "JRWY-BK-XL", "-", "-", "-",
+            "无售后或售后取消", "要加绒厚一点的"),
+        row(sweater, "261111-018273645501234", "待发货", "209.70", "5.00", "3.00", "0.00", "201.70", "204.70", "2",
+            "陈**", "186****0427", "浙江省", "杭州市", "余杭区", "五常街道", "文一西路***号", "2026-11-11 20:15:03",
+            "2026-11-11 20:15:09", "-", "-", "612345678901", "灰色,L", "1100002", "JRWY-GR-L", "-", "-", "-",
+            "无售后或售后取消", "要加绒厚一点的"),
+        row("轻薄羽绒服女短款白鸭绒", "261111-018273645501235", "已发货，待签收", "1,299.00", "0.00", "100.00", "0.00",
+            "1,199.00", "1,299.00", "1", "黄**", "137****2020", "广东省", "东莞市", "南城区", "南城街道",
+            "鸿福路***号", "2026-11-11 21:00:00", "2026-11-11 21:00:12", "2026-11-12 10:30:00", "-",
+            "612345678902", "米白色,M", "1100003", "YRF-W-M", "4312345678901", "韵达快递", "-", "无售后或售后取消", "-"),
+        row("316不锈钢保温杯男女大容量", "261111-018273645501236", "已签收", "119.80", "0.00", "0.00", "0.00", "119.80",
+            "119.80", "2", "林**", "158****6060", "福建省", "厦门市", "思明区", "-", "湖滨南路***号",
+            "2026-11-09 08:00:00", "2026-11-09 08:00:30", "2026-11-09 16:00:00", "2026-11-11 19:00:00",
+            "612345678903", "曜石黑,500ml", "1100004", "BWB-500-BK", "YT8812345678902", "圆通速递", "好评返现已处理",
+            "无售后或售后取消", "-"),
+        row("316不锈钢保温杯男女大容量", "261111-018273645501237", "已取消", "59.90", "0.00", "0.00", "0.00", "59.90",
+            "59.90", "1", "何**", "139****1111", "河南省", "郑州市", "金水区", "-", "花园路***号",
+            "2026-11-11 22:00:00", "-", "-", "-", "612345678903", "樱花粉,500ml", "1100005", "BWB-500-PK", "-", "-",
+            "-", "-", "-"),
+        row(sweater, "261111-018273645501238", "未发货，退款成功", "69.90", "0.00", "0.00", "0.00", "69.90", "69.90",
+            "1", "马**", "152****8080", "陕西省", "西安市", "雁塔区", "小寨街道", "长安中路***号",
+            "2026-11-11 22:30:00", "2026-11-11 22:30:05", "-", "-", "612345678901", "黑色,L", "1100006",
+            "JRWY-BK-L", "-", "-", "-", "退款成功", "-"),
+    ]
+    write_text("pdd_orders.csv", [csv_line(PDD_HEADER)] + [csv_line(r) for r in rows], "utf-8", bom=True)
+
+    # Broken: on row 3 (the second row of a two-row order) a letter l in the paid amount and a
+    # shop discount that disagrees with row 2's; on row 4 an impossible payment time.
+    bad = [list(r) for r in rows[:4]]
+    bad[1][8] = "14l.70"
+    bad[1][4] = "6.00"
+    bad[2][22] = "2026-13-45 25:00"
+    write_text("broken/pdd_orders_bad.csv", [csv_line(PDD_HEADER)] + [csv_line(r) for r in bad], "utf-8", bom=True)
+
+
+# ------------------------------------------------------------------ Douyin
+
+DOUYIN_HEADER = [
+    "主订单编号", "子订单编号", "选购商品", "商品规格", "商品数量", "商品ID", "商家编码", "商品单价", "订单应付金额", "运费",
+    "优惠总金额", "支付方式", "订单提交时间", "支付完成时间", "订单完成时间", "订单状态", "售后状态", "取消原因", "收件人",
+    "收件人手机号", "省", "市", "区", "街道", "详细地址", "买家留言", "商家备注", "快递信息", "发货时间", "达人ID",
+    "达人昵称", "流量来源",
+]
+
+
+def make_douyin() -> None:
+    def row(main, sub, title, spec, qty, goods_id, sku, price, paid, freight, discount, placed, paid_at, done,
+            status, after_sale, cancel, name, phone, province, city, district, street, detail, message, memo,
+            express, shipped):
+        return [main, sub, title, spec, qty, goods_id, sku, price, paid, freight, discount,
+                "抖音支付" if paid_at != "-" else "-", placed, paid_at, done, status, after_sale, cancel, name, phone,
+                province, city, district, street, detail, message, memo, express, shipped, "\t71234567890",
+                "暖冬严选直播间", "直播"]
+
+    when = dt.datetime.fromisoformat
+    rows = [
+        # Main order numbers guarded two ways: a leading tab, and a leading apostrophe.
+        row("\t6938125012345670001", "\t6938125012345670001", "316不锈钢保温杯男女大容量", "曜石黑;500ml", 1,
+            "\t3612345678901", "BWB-500-BK", 69.0, 498.0, 0.0, 30.0, when("2026-11-11 19:30:00"),
+            when("2026-11-11 19:30:08"), "-", "待发货", "-", "-", "王**", "135****8899", "浙江省", "杭州市", "西湖区",
+            "西溪街道", "西溪路***号", "孩子生日礼物，别放发票", "-", "-", "-"),
+        row("'6938125012345670001", "'6938125012345670002", "轻薄羽绒服女短款白鸭绒", "米白色;M", 1, "\t3612345678902",
+            "YRF-W-M", 459.0, 498.0, 0.0, 30.0, when("2026-11-11 19:30:00"), when("2026-11-11 19:30:08"), "-",
+            "待发货", "-", "-", "王**", "135****8899", "浙江省", "杭州市", "西湖区", "西溪街道", "西溪路***号",
+            "孩子生日礼物，别放发票", "-", "-", "-"),
+        row("\t6938125012345670003", "\t6938125012345670003", "加绒卫衣男冬季宽松", "灰色;L", 2, "\t3612345678903",
+            "JRWY-GR-L", 89.0, 178.0, 0.0, 0.0, when("2026-11-11 20:00:00"), when("2026-11-11 20:00:15"), "-",
+            "已发货", "-", "-", "钱**", "136****1212", "江苏省", "南京市", "玄武区", "-", "中山路***号", "-", "-",
+            "顺丰速运 SF1234567890123", when("2026-11-12 09:00:00")),
+        row("\t6938125012345670004", "\t6938125012345670004", "316不锈钢保温杯男女大容量", "樱花粉;500ml", 1,
+            "\t3612345678901", "BWB-500-PK", 69.0, 74.0, 5.0, 0.0, when("2026-11-10 12:00:00"),
+            when("2026-11-10 12:00:05"), when("2026-11-13 08:00:00"), "已完成", "-", "-", "孙**", "137****3434",
+            "上海市", "上海市", "徐汇区", "-", "漕溪北路***号", "-", "-", "中通快递 75312345678902",
+            when("2026-11-10 18:00:00")),
+        row("\t6938125012345670005", "\t6938125012345670005", "轻薄羽绒服女短款白鸭绒", "黑色;L", 1, "\t3612345678902",
+            "YRF-W-L", 459.0, 459.0, 0.0, 0.0, when("2026-11-11 21:00:00"), "-", "-", "已关闭", "-", "超时未支付",
+            "李**", "138****5656", "北京市", "北京市", "海淀区", "-", "中关村大街***号", "-", "-", "-", "-"),
+        row("\t6938125012345670006", "\t6938125012345670006", "加绒卫衣男冬季宽松", "黑色;XL", 1, "\t3612345678903",
+            "JRWY-BK-XL", 89.0, 89.0, 0.0, 0.0, when("2026-11-11 23:50:00"), "-", "-", "待支付", "-", "-", "周**",
+            "139****7878", "天津市", "天津市", "南开区", "-", "鞍山西道***号", "-", "-", "-", "-"),
+    ]
+    write_xlsx("douyin_orders.xlsx", DOUYIN_HEADER, rows)
+
+
+def make_broken() -> None:
+    # JD's export without 应付金额 (a required column): refused with one error on row 1.
+    header = [name for name in JD_HEADER if name != "应付金额"]
+    rows = [[cell for index, cell in enumerate(row) if JD_HEADER[index] != "应付金额"] for row in jd_rows()[:2]]
+    write_text("broken/jd_orders_missing_column.csv", [csv_line(header)] + [csv_line(r) for r in rows], "gbk")
+
+
+def main(out: Path = HERE) -> None:
+    global OUT
+    OUT = out
+    (OUT / "broken").mkdir(exist_ok=True)
+    make_taobao()
+    make_tmall()
+    make_jd()
+    make_pdd()
+    make_douyin()
+    make_broken()
+
+
+if __name__ == "__main__":
+    main()

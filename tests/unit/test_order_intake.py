@@ -1,0 +1,684 @@
+"""Saving orders: idempotent re-imports, all or nothing, the report, shop figures, routing
+and validation on arrival, the background job and its progress, races, and the CLI."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from peewee import OperationalError
+
+from office.models.inventory import Product
+from office.models.live import ORDER_CHANGED, LiveEvent
+from office.models.orders import (
+    BATCH_DONE,
+    BATCH_FAILED,
+    BATCH_QUEUED,
+    BATCH_REFUSED,
+    CLOSED,
+    DELIVERED,
+    QUEUE_EXCEPTION,
+    QUEUE_SERVICE,
+    QUEUE_WAREHOUSE,
+    REVIEW,
+    SHIPPED,
+    SOURCE_API,
+    TO_SHIP,
+    UNPAID,
+    ImportBatch,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Shop,
+)
+from office.orders import intake, routing
+from office.orders.intake import Refused
+from office.orders.records import (
+    STAGE_CLOSED,
+    STAGE_DELIVERED,
+    STAGE_PAID,
+    STAGE_SHIPPED,
+    STAGE_UNPAID,
+    LineRecord,
+    OrderRecord,
+    ParsedExport,
+    RowError,
+)
+from tests.conftest import PG_URL
+from tests.factories import make_user
+from tests.parallel import at_once
+
+PAID_AT = dt.datetime(2026, 11, 10, 2, 30)
+STATUS_TEXT = {STAGE_UNPAID: "等待买家付款", STAGE_PAID: "买家已付款，等待卖家发货",
+               STAGE_SHIPPED: "卖家已发货，等待买家确认", STAGE_DELIVERED: "交易成功", STAGE_CLOSED: "交易关闭"}
+
+
+def line(sku="SKU-1", price="10.00", quantity=1, **over) -> LineRecord:
+    price = Decimal(price)
+    return LineRecord(title=over.pop("title", f"商品 {sku}"), quantity=quantity, unit_price=price,
+                      amount=price * quantity, sku_code=sku, **over)
+
+
+def record(no: str, stage: str = STAGE_PAID, lines: list[LineRecord] | None = None, row: int = 2,
+           **over) -> OrderRecord:
+    lines = lines if lines is not None else [line("SKU-1"), line("SKU-2")]
+    goods = sum((ln.amount for ln in lines), Decimal("0.00"))
+    values = dict(
+        order_no=no, platform_status=STATUS_TEXT[stage], stage=stage, buyer_nick="tb_buyer",
+        receiver_name="张伟", receiver_phone="138****5678", receiver_address="浙江省 杭州市 西湖区 文三路 90号",
+        goods_amount=goods, paid_amount=goods, placed_at=PAID_AT - dt.timedelta(minutes=5),
+        paid_at=None if stage == STAGE_UNPAID else PAID_AT, lines=lines, file="ExportOrderList.csv", row=row,
+    )
+    values.update(over)
+    return OrderRecord(**values)
+
+
+def export(*records: OrderRecord, platform: str = "taobao", errors=()) -> ParsedExport:
+    return ParsedExport(platform=platform, orders=list(records), errors=list(errors))
+
+
+def many(count: int, start: int = 1) -> ParsedExport:
+    return export(*(record(f"40{n:08d}", row=n + 1) for n in range(start, start + count)))
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (Order.select().count(), OrderLine.select().count(), OrderEvent.select().count(),
+            LiveEvent.select().count())
+
+
+@pytest.fixture
+def shop(app):
+    return Shop.create(name="旗舰店", platform="taobao")
+
+
+@pytest.fixture
+def clerk(app):
+    return make_user("kefu", role="admin", display_name="王客服")
+
+
+class Writes(logging.Handler):
+    """The data-changing statements peewee sends (it logs every query at DEBUG)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, log_record):
+        sql = log_record.msg[0] if isinstance(log_record.msg, tuple) else str(log_record.msg)
+        if sql.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            self.statements.append(sql)
+
+    def __enter__(self):
+        logger = logging.getLogger("peewee")
+        self.level = logger.level
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        logger = logging.getLogger("peewee")
+        logger.removeHandler(self)
+        logger.setLevel(self.level)
+
+
+# -- creating, the report ----------------------------------------------------------------
+
+def test_save_creates_orders_lines_and_timeline_with_the_report(shop, clerk):
+    parsed = export(
+        record("1001", row=2),
+        record("1002", stage=STAGE_UNPAID, row=3, lines=[line("SKU-9", "5.50", 2)]),
+        record("1003", stage=STAGE_SHIPPED, row=4, courier="中通快递", tracking_no="75312345678901",
+               shipped_at=PAID_AT + dt.timedelta(days=1)),
+        record("1004", stage=STAGE_CLOSED, row=5, paid_amount=Decimal("1234.56")),
+    )
+    report = intake.save(shop, parsed, clerk)
+
+    assert (report.orders, report.lines, report.created, report.updated, report.unchanged) == (4, 7, 4, 0, 0)
+    # Paid total: orders with a payment time only (1002 is unpaid).
+    assert report.paid_total == Decimal("20.00") + Decimal("20.00") + Decimal("1234.56")
+    assert report.platform_status_counts == {"买家已付款，等待卖家发货": 1, "交易关闭": 1, "卖家已发货，等待买家确认": 1,
+                                             "等待买家付款": 1}
+    assert report.to_dict() == {
+        "orders": 4, "lines": 7, "created": 4, "updated": 0, "unchanged": 0, "paid_total": "1274.56",
+        "platform_status_counts": report.platform_status_counts,
+    }
+    orders = {o.order_no: o for o in Order.select()}
+    assert {no: o.status for no, o in orders.items()} == {"1001": TO_SHIP, "1002": UNPAID, "1003": SHIPPED,
+                                                           "1004": CLOSED}
+    paid = orders["1001"]
+    assert (paid.queue, paid.shop_id, paid.platform, paid.phone_tail) == (QUEUE_WAREHOUSE, shop.id, "taobao", "5678")
+    assert paid.paid_amount == Decimal("20.00") and paid.paid_at == PAID_AT and paid.fingerprint
+    shipped = orders["1003"]
+    assert shipped.tracking_no == "75312345678901" and shipped.shipped_at == PAID_AT + dt.timedelta(days=1)
+    lines = list(OrderLine.select().where(OrderLine.order == orders["1002"]))
+    assert [(ln.sku_code, ln.quantity, ln.unit_price, ln.amount, ln.position) for ln in lines] == [
+        ("SKU-9", 2, Decimal("5.50"), Decimal("11.00"), 1)]
+    events = list(OrderEvent.select().order_by(OrderEvent.id))
+    assert [(e.kind, e.actor_id) for e in events] == [("imported", clerk.id)] * 4
+    assert "ExportOrderList.csv" in events[0].detail and "2" in events[0].detail
+    # One live event for the whole import, not one per order.
+    assert LiveEvent.select().where(LiveEvent.kind == ORDER_CHANGED).count() == 1
+
+
+def test_report_dict_and_back():
+    report = intake.Report(orders=2, lines=3, created=1, updated=1, paid_total=Decimal("1234.5"),
+                           platform_status_counts={"交易成功": 2})
+    data = report.to_dict()
+    assert data["paid_total"] == "1234.50"
+    assert intake.Report.from_dict(json.loads(json.dumps(data))) == intake.Report(
+        orders=2, lines=3, created=1, updated=1, paid_total=Decimal("1234.50"), platform_status_counts={"交易成功": 2})
+
+
+def test_api_orders_get_the_received_event(shop):
+    intake.save(shop, export(record("2001")), None, source=SOURCE_API)
+    order = Order.get()
+    assert order.source == SOURCE_API
+    assert OrderEvent.get().kind == "received"
+
+
+def test_an_empty_export_saves_nothing_and_reports_zero(shop):
+    report = intake.save(shop, export(), None)
+    assert report.to_dict()["paid_total"] == "0.00" and report.created == 0
+    assert counts() == (0, 0, 0, 0)
+
+
+# -- idempotency and later exports -----------------------------------------------------
+
+def test_the_same_file_twice_touches_nothing(shop, clerk):
+    parsed = many(30)
+    intake.save(shop, parsed, clerk)
+    before = counts()
+    stamps = dict(Order.select(Order.order_no, Order.updated_at).tuples())
+
+    with Writes() as writes:
+        report = intake.save(shop, parsed, clerk)
+
+    assert (report.created, report.updated, report.unchanged, report.orders) == (0, 0, 30, 30)
+    assert counts() == before
+    assert writes.statements == []  # not one UPDATE, INSERT or DELETE
+    assert dict(Order.select(Order.order_no, Order.updated_at).tuples()) == stamps
+
+
+def test_a_later_export_updates_status_amounts_tracking_and_lines(shop, clerk):
+    intake.save(shop, export(record("3001", row=2), record("3002", row=3)), clerk)
+    order = Order.get(Order.order_no == "3001")
+    assert order.status == TO_SHIP
+
+    later = record("3001", stage=STAGE_SHIPPED, lines=[line("SKU-1"), line("SKU-2"), line("SKU-3", "3.00")],
+                   paid_amount=Decimal("23.00"), goods_amount=Decimal("23.00"), courier="顺丰速运",
+                   tracking_no="SF1234567890", buyer_message="周末送", shipped_at=PAID_AT + dt.timedelta(hours=8))
+    report = intake.save(shop, export(later, record("3002", row=3)), clerk)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    order = Order.get_by_id(order.id)
+    assert (order.status, order.platform_status, order.paid_amount) == (SHIPPED, "卖家已发货，等待买家确认",
+                                                                        Decimal("23.00"))
+    assert (order.courier, order.tracking_no, order.buyer_message) == ("顺丰速运", "SF1234567890", "周末送")
+    assert order.shipped_at == PAID_AT + dt.timedelta(hours=8)
+    assert [ln.sku_code for ln in order.lines.order_by(OrderLine.position)] == ["SKU-1", "SKU-2", "SKU-3"]
+    assert OrderLine.select().count() == 5
+    update = OrderEvent.select().where(OrderEvent.kind == "updated").get()
+    assert update.order_id == order.id and update.actor_id == clerk.id
+    assert "卖家已发货，等待买家确认" in update.detail and "SF1234567890" in update.detail
+    # The unchanged order got no event.
+    assert OrderEvent.select().where(OrderEvent.kind == "updated").count() == 1
+
+
+def test_status_moves_forward_only(shop):
+    intake.save(shop, export(record("4001", stage=STAGE_DELIVERED)), None)
+    # An older export (still waiting to ship) arrives after the newer one.
+    report = intake.save(shop, export(record("4001", stage=STAGE_PAID, buyer_message="快点")), None)
+    order = Order.get()
+    assert report.updated == 1
+    assert order.status == DELIVERED  # not back to 待发货
+    assert order.platform_status == "买家已付款，等待卖家发货" and order.buyer_message == "快点"
+    intake.save(shop, export(record("4001", stage=STAGE_CLOSED)), None)
+    assert Order.get().status == CLOSED
+
+
+def test_a_paid_later_order_is_routed_when_payment_arrives(shop):
+    intake.save(shop, export(record("5001", stage=STAGE_UNPAID)), None)
+    assert Order.get().status == UNPAID
+    intake.save(shop, export(record("5001", stage=STAGE_PAID)), None)
+    order = Order.get()
+    assert (order.status, order.queue) == (TO_SHIP, QUEUE_WAREHOUSE)
+
+
+def test_empty_receiver_or_tracking_in_a_later_export_never_erases(shop):
+    intake.save(shop, export(record("6001", stage=STAGE_SHIPPED, tracking_no="YT100200300")), None)
+    intake.save(shop, export(record("6001", stage=STAGE_DELIVERED, tracking_no="", receiver_phone="")), None)
+    order = Order.get()
+    assert (order.status, order.tracking_no, order.receiver_phone) == (DELIVERED, "YT100200300", "138****5678")
+
+
+def test_lines_of_a_merged_order_are_not_replaced(shop):
+    intake.save(shop, export(record("7001"), record("7002", row=3)), None)
+    first, second = Order.get(Order.order_no == "7001"), Order.get(Order.order_no == "7002")
+    # What a merge leaves: the second's lines on the first, the second closed into it.
+    OrderLine.update(order=first.id).where(OrderLine.order == second.id).execute()
+    Order.update(merged_into=first.id, status=CLOSED).where(Order.id == second.id).execute()
+
+    intake.save(shop, export(record("7001", buyer_message="改了"), record("7002", row=3, buyer_message="也改了")), None)
+    assert OrderLine.select().where(OrderLine.order == first.id).count() == 4
+    assert OrderLine.select().where(OrderLine.order == second.id).count() == 0
+    assert Order.get_by_id(first.id).buyer_message == "改了"
+
+
+# -- all or nothing ----------------------------------------------------------------------
+
+def test_a_file_with_errors_is_refused_and_nothing_saved(shop):
+    errors = [RowError("ExportOrderList.csv", 7, "实付金额", "Not an amount: 12,3a")]
+    with pytest.raises(Refused) as caught:
+        intake.save(shop, export(record("8001"), errors=errors), None)
+    assert caught.value.errors == errors
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_repeated_order_number_is_refused(shop):
+    with pytest.raises(Refused) as caught:
+        intake.save(shop, export(record("8101", row=2), record("8101", row=9)), None)
+    (error,) = caught.value.errors
+    assert (error.file, error.row) == ("ExportOrderList.csv", 9)
+    assert "8101" in error.reason and "ExportOrderList.csv" in error.reason
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_values_too_long_for_their_column_are_refused(shop):
+    with pytest.raises(Refused) as caught:
+        intake.save(shop, export(record("8201", receiver_address="路" * 301, row=5)), None)
+    (error,) = caught.value.errors
+    assert error.row == 5 and "300" in error.reason
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_database_failure_midway_saves_nothing(shop, monkeypatch):
+    intake.save(shop, many(3), None)
+    before = counts()
+    monkeypatch.setattr(intake, "ROUND", 5)
+    calls = {"n": 0}
+    real_insert = intake._insert
+
+    def failing(model, fields, rows, size):
+        calls["n"] += 1
+        if calls["n"] == 7:  # third round, after two rounds of orders, lines and events
+            raise OperationalError("disk I/O error")
+        return real_insert(model, fields, rows, size)
+
+    monkeypatch.setattr(intake, "_insert", failing)
+    with pytest.raises(OperationalError):
+        intake.save(shop, many(20, start=100), None)
+    assert calls["n"] == 7
+    assert counts() == before
+
+
+def test_an_order_of_another_shop_is_refused_not_moved(shop):
+    other = Shop.create(name="二店", platform="taobao")
+    intake.save(other, export(record("9001")), None)
+    before = counts()
+    with pytest.raises(Refused) as caught:
+        intake.save(shop, export(record("9000", row=2), record("9001", row=3)), None)
+    (error,) = caught.value.errors
+    assert error.row == 3 and "9001" in error.reason and "二店" in error.reason
+    assert counts() == before  # 9000 was not saved either
+    assert Order.get(Order.order_no == "9001").shop_id == other.id
+
+
+def test_the_same_number_on_another_platform_is_another_order(shop):
+    jd = Shop.create(name="京东店", platform="jd")
+    intake.save(shop, export(record("9101")), None)
+    intake.save(jd, export(record("9101"), platform="jd"), None)
+    assert sorted(Order.select(Order.platform).tuples()) == [("jd",), ("taobao",)]
+
+
+def test_files_of_another_platform_are_refused(shop):
+    with pytest.raises(Refused) as caught:
+        intake.save(shop, export(record("9201"), platform="jd"), None)
+    assert "旗舰店" in caught.value.errors[0].reason
+    assert counts() == (0, 0, 0, 0)
+    # Tmall and Taobao share the export format and the order numbers.
+    tmall = Shop.create(name="天猫店", platform="tmall")
+    assert intake.save(tmall, export(record("9202"), platform="taobao"), None).created == 1
+    assert Order.get().platform == "tmall"
+
+
+def test_two_imports_of_one_file_at_once_do_not_duplicate(app, shop):
+    parsed = many(300)
+    results = at_once(app, [lambda: intake.save(shop, parsed, None)] * 2, expected=(Refused,))
+    assert Order.select().count() == 300
+    assert OrderLine.select().count() == 600
+    reports = [r for r in results if isinstance(r, intake.Report)]
+    assert any(r.created == 300 for r in reports)
+    for result in results:
+        if isinstance(result, Refused):  # clean, with the reason, never a crash
+            assert [e.reason for e in result.errors] in ([str(intake.RACE_REASON)], [str(intake.BUSY_REASON)])
+        elif result.created == 0:
+            assert result.unchanged == 300  # the loser waited and found them saved
+
+
+# -- routing and validation on arrival ---------------------------------------------------
+
+def test_problem_orders_go_to_the_exception_queue_with_their_reason(shop):
+    Product.create(sku_code="SKU-1", name="保温杯", price=Decimal("99.00"))
+    intake.save(shop, export(record("1101"), record("1102", row=3, receiver_address="")), None)
+    cheap, no_address = Order.get(Order.order_no == "1101"), Order.get(Order.order_no == "1102")
+    assert (cheap.status, cheap.queue) == (REVIEW, QUEUE_EXCEPTION)
+    assert "SKU-1" in cheap.exception_reason
+    assert no_address.queue == QUEUE_EXCEPTION and no_address.exception_reason
+
+
+def test_routing_rules_choose_the_queue_and_are_recorded(shop, monkeypatch):
+    rule = routing.create_rule("有留言先确认", QUEUE_SERVICE, has_message=True)
+    calls = {"rules": 0, "prices": 0}
+    real_rules, real_prices = routing.active_rules, intake.validation.known_prices
+
+    def counted_rules():
+        calls["rules"] += 1
+        return real_rules()
+
+    def counted_prices(skus):
+        calls["prices"] += 1
+        return real_prices(skus)
+
+    monkeypatch.setattr(routing, "active_rules", counted_rules)
+    monkeypatch.setattr(intake.validation, "known_prices", counted_prices)
+    monkeypatch.setattr(intake, "ROUND", 2)
+    intake.save(shop, export(record("1201", buyer_message="请发顺丰"), record("1202", row=3),
+                             record("1203", row=4), record("1204", row=5, buyer_message="送人的")), None)
+    orders = {o.order_no: o for o in Order.select()}
+    assert (orders["1201"].status, orders["1201"].queue, orders["1201"].rule_id) == (REVIEW, QUEUE_SERVICE, rule.id)
+    assert (orders["1202"].status, orders["1202"].queue, orders["1202"].rule_id) == (TO_SHIP, QUEUE_WAREHOUSE, None)
+    assert orders["1204"].queue == QUEUE_SERVICE
+    assert calls == {"rules": 1, "prices": 1}  # once per save, not per order or round
+
+
+def test_unpaid_shipped_and_closed_orders_are_not_judged(shop):
+    intake.save(shop, export(record("1301", stage=STAGE_SHIPPED, receiver_address=""),
+                             record("1302", stage=STAGE_UNPAID, receiver_address="", row=3)), None)
+    assert set(Order.select(Order.queue).tuples()) == {("",)}
+
+
+# -- stored figures, shops ---------------------------------------------------------------
+
+def test_shop_stats_match_the_report(shop):
+    parsed = export(record("1401", paid_amount=Decimal("0.10")), record("1402", paid_amount=Decimal("0.20"), row=3),
+                    record("1403", stage=STAGE_UNPAID, paid_amount=Decimal("99.99"), row=4),
+                    record("1404", stage=STAGE_DELIVERED, paid_amount=Decimal("1234567.89"), row=5,
+                           lines=[line("A")]))
+    report = intake.save(shop, parsed, None)
+    other = Shop.create(name="别家", platform="taobao")
+    intake.save(other, export(record("1499")), None)
+
+    stats = intake.shop_stats(shop)
+    assert stats == {"orders": 4, "lines": 7, "paid_total": "1234568.19",
+                     "platform_status_counts": {"买家已付款，等待卖家发货": 2, "交易成功": 1, "等待买家付款": 1}}
+    assert stats["paid_total"] == report.to_dict()["paid_total"]
+    assert stats["platform_status_counts"] == report.platform_status_counts
+    assert intake.shop_stats(Shop.create(name="空店", platform="jd")) == {
+        "orders": 0, "lines": 0, "paid_total": "0.00", "platform_status_counts": {}}
+
+
+def test_get_or_create_shop(app):
+    shop = intake.get_or_create_shop("  新店 ", "pdd")
+    assert (shop.name, shop.platform) == ("新店", "pdd")
+    assert intake.get_or_create_shop("新店", "jd").id == shop.id  # found by name, platform kept
+    for name, platform in (("", "jd"), ("店" * 61, "jd"), ("未知", "")):
+        with pytest.raises(intake.ShopError):
+            intake.get_or_create_shop(name, platform)
+    assert Shop.select().count() == 1
+
+
+# -- progress ------------------------------------------------------------------------------
+
+def test_progress_is_told_every_round(shop, monkeypatch):
+    monkeypatch.setattr(intake, "ROUND", 10)
+    seen = []
+    intake.save(shop, many(25), None, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(10, 25), (20, 25), (25, 25)]
+
+
+# -- the background job ------------------------------------------------------------------
+
+def fake_parse(parsed: ParsedExport, seen: list | None = None):
+    def parse(files):
+        if seen is not None:
+            seen.append(files)
+        return parsed
+    return parse
+
+
+def test_run_batch_saves_and_records_the_report(app, shop, clerk, monkeypatch):
+    files = [("ExportOrderList.csv", "订单编号\n".encode("gbk")), ("ExportOrderDetailList.csv", b"items")]
+    seen = []
+    monkeypatch.setattr(intake.formats, "parse", fake_parse(many(5), seen), raising=False)
+    batch = intake.queue_batch(files, shop, clerk)
+    folder = Path(batch.stored_dir)
+    assert folder == Path(app.instance_path) / "imports" / str(batch.id)
+    assert sorted(p.name for p in folder.iterdir()) == ["0.csv", "1.csv"]
+    assert batch.status == BATCH_QUEUED and json.loads(batch.filenames) == [name for name, _ in files]
+
+    assert intake.run_batch(batch.id) == BATCH_DONE
+    assert seen == [files]  # the stored files, under the names they were uploaded with
+    batch = ImportBatch.get_by_id(batch.id)
+    assert batch.status == BATCH_DONE and batch.started_at and batch.finished_at
+    assert intake.batch_report(batch).created == 5
+    assert json.loads(batch.report)["paid_total"] == "100.00"
+    assert OrderEvent.select().where(OrderEvent.actor == clerk.id).count() == 5
+    assert not folder.exists()  # buyers' data is not kept once imported
+    assert intake.batch_progress(batch.id) is None
+    # A second delivery of the job changes nothing.
+    assert intake.run_batch(batch.id) == ""
+
+
+def test_run_batch_refused_keeps_the_row_errors(shop, monkeypatch):
+    errors = [RowError("ExportOrderList.csv", 3, "订单编号", "<b>missing</b>")]
+    monkeypatch.setattr(intake.formats, "parse", fake_parse(export(record("1"), errors=errors)), raising=False)
+    batch = intake.queue_batch([("a.csv", b"x")], shop, None)
+    assert intake.run_batch(batch.id) == BATCH_REFUSED
+    batch = ImportBatch.get_by_id(batch.id)
+    assert intake.batch_errors(batch) == errors and batch.report == ""
+    assert Order.select().count() == 0
+
+
+def test_run_batch_refused_when_orders_belong_to_another_shop(shop, monkeypatch):
+    other = Shop.create(name="二店", platform="taobao")
+    intake.save(other, export(record("4000000002")), None)
+    monkeypatch.setattr(intake.formats, "parse", fake_parse(many(3)), raising=False)
+    batch = intake.queue_batch([("a.csv", b"x")], shop, None)
+    assert intake.run_batch(batch.id) == BATCH_REFUSED
+    assert "二店" in intake.batch_errors(ImportBatch.get_by_id(batch.id))[0].reason
+    assert Order.select().count() == 1
+
+
+def test_run_batch_crash_fails_with_the_reason_and_saves_nothing(shop, monkeypatch, caplog):
+    monkeypatch.setattr(intake.formats, "parse", fake_parse(many(30)), raising=False)
+    monkeypatch.setattr(intake, "ROUND", 10)
+    real_round = intake._Save.round
+    calls = {"n": 0}
+
+    def crashing(self, records, fingerprints):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ZeroDivisionError("boom")
+        return real_round(self, records, fingerprints)
+
+    monkeypatch.setattr(intake._Save, "round", crashing)
+    batch = intake.queue_batch([("a.csv", b"x")], shop, None)
+    assert intake.run_batch(batch.id) == BATCH_FAILED
+    batch = ImportBatch.get_by_id(batch.id)
+    assert batch.status == BATCH_FAILED and batch.finished_at
+    assert "boom" in intake.batch_errors(batch)[0].reason
+    assert counts() == (0, 0, 0, 0)
+    assert Path(batch.stored_dir).exists()  # kept to explain the failure
+    assert intake.batch_progress(batch.id) is None
+
+
+def test_run_batch_progress_is_readable_while_the_import_runs(app, shop, monkeypatch):
+    """Read from another thread and connection while the transaction is open: the progress
+    cannot live in the database the import is writing."""
+    monkeypatch.setattr(intake.formats, "parse", fake_parse(many(40)), raising=False)
+    monkeypatch.setattr(intake, "ROUND", 10)
+    batch = intake.queue_batch([("a.csv", b"x")], shop, None)
+    seen = []
+    real_saving = intake._BatchProgress.saving
+
+    def saving(self, done, total):
+        real_saving(self, done, total)
+        seen.append(at_once(app, [lambda: (intake.batch_progress(batch.id),
+                                           ImportBatch.get_by_id(batch.id).status)])[0])
+
+    monkeypatch.setattr(intake._BatchProgress, "saving", saving)
+    assert intake.run_batch(batch.id) == BATCH_DONE
+    assert seen == [(47, "running"), (65, "running"), (82, "running"), (100, "running")]
+    assert intake.batch_progress(batch.id) is None
+
+
+def test_the_job_runs_the_batch(app, shop, monkeypatch):
+    from tasks.orders import import_orders
+
+    monkeypatch.setattr(intake.formats, "parse", fake_parse(many(2)), raising=False)
+    batch = intake.queue_batch([("a.csv", b"x")], shop, None)
+    import_orders.call_local(batch.id)
+    assert ImportBatch.get_by_id(batch.id).status == BATCH_DONE
+    assert Order.select().count() == 2
+
+
+def test_a_unique_race_lost_is_a_clean_refusal(shop):
+    intake.save(shop, export(record("1501")), None)
+    with pytest.raises(Refused) as caught:
+        with intake._transaction():
+            Order.create(shop=shop, platform="taobao", order_no="1501")
+    assert [e.reason for e in caught.value.errors] == [str(intake.RACE_REASON)]
+    assert Order.select().count() == 1
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's write lock; PostgreSQL imports wait on the platform's lock")
+def test_a_database_held_by_another_import_is_a_clean_refusal(app, shop):
+    from office.db import db
+
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    db.execute_sql("PRAGMA busy_timeout = 50")
+    try:
+        with pytest.raises(Refused) as caught:
+            intake.save(shop, many(3), None)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        db.execute_sql("PRAGMA busy_timeout = 10000")
+    assert [e.reason for e in caught.value.errors] == [str(intake.BUSY_REASON)]
+    assert Order.select().count() == 0
+
+
+# -- the command line ------------------------------------------------------------------------
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "orders"
+TAOBAO_FILES = [str(DATA / "taobao_orders.csv"), str(DATA / "taobao_items.csv")]
+REPORT_KEYS = {"orders", "lines", "created", "updated", "unchanged", "paid_total", "platform_status_counts"}
+
+
+def test_cli_import_creates_the_shop_and_prints_one_json_report(runner):
+    result = runner.invoke(args=["orders", "import", *TAOBAO_FILES, "--shop", "暖冬小铺"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report) == REPORT_KEYS
+    assert (report["orders"], report["lines"], report["created"], report["unchanged"]) == (6, 7, 6, 0)
+    assert report["paid_total"] == "2334.00"
+    assert sum(report["platform_status_counts"].values()) == 6
+    assert report["platform_status_counts"]["买家已付款，等待卖家发货"] == 2
+    shop = Shop.get(Shop.name == "暖冬小铺")
+    assert shop.platform == "taobao"
+
+    again = json.loads(runner.invoke(args=["orders", "import", *TAOBAO_FILES, "--shop", "暖冬小铺"]).stdout)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 6)
+
+    stats = runner.invoke(args=["orders", "stats", "--shop", "暖冬小铺"])
+    assert stats.exit_code == 0
+    figures = json.loads(stats.stdout)
+    assert figures == {key: report[key] for key in ("orders", "lines", "paid_total", "platform_status_counts")}
+
+
+def test_cli_refusal_prints_the_errors_and_exits_non_zero(runner):
+    result = runner.invoke(args=["orders", "import", str(DATA / "broken" / "pdd_orders_bad.csv"), "--shop", "拼多多店"])
+    assert result.exit_code == 1
+    refusal = json.loads(result.stdout)
+    assert refusal["refused"] is True and refusal["errors"]
+    assert set(refusal["errors"][0]) == {"file", "row", "column", "reason"}
+    assert {e["row"] for e in refusal["errors"]} >= {3, 4}
+    assert "nothing was saved" in result.stderr
+    assert Shop.select().count() == 0 and Order.select().count() == 0  # not even the shop
+
+
+def test_cli_files_of_another_platform_are_refused(runner):
+    runner.invoke(args=["orders", "import", *TAOBAO_FILES, "--shop", "暖冬小铺"])
+    result = runner.invoke(args=["orders", "import", str(DATA / "jd_orders.csv"), "--shop", "暖冬小铺"])
+    assert result.exit_code == 1
+    assert "暖冬小铺" in json.loads(result.stdout)["errors"][0]["reason"]
+    assert Order.select().count() == 6
+
+
+def test_cli_stats_of_an_unknown_shop(runner):
+    result = runner.invoke(args=["orders", "stats", "--shop", "无此店"])
+    assert result.exit_code != 0 and "无此店" in result.output
+
+
+# -- the sample exports (tests/data/orders/README.md) ----------------------------------------
+
+SAMPLES = {
+    "taobao": (["taobao_orders.csv", "taobao_items.csv"], 6, 7, "2334.00"),
+    "tmall": (["tmall_orders.csv", "tmall_items.csv"], 2, 2, "1126.00"),
+    "jd": (["jd_orders.csv"], None, None, None),
+    "pdd": (["pdd_orders.csv"], None, None, None),
+    "douyin": (["douyin_orders.xlsx"], None, None, None),
+}
+
+
+def sample_files(names: list[str]) -> list[tuple[str, bytes]]:
+    return [(name, (DATA / name).read_bytes()) for name in names]
+
+
+@pytest.mark.parametrize("platform", list(SAMPLES))
+def test_each_sample_imports_once_and_then_changes_nothing(app, platform):
+    from office.orders import formats
+
+    names, orders, lines, paid = SAMPLES[platform]
+    shop, report = intake.import_files(sample_files(names), None, shop_name=f"{platform} 店")
+    assert shop.platform == platform
+    assert report.created == report.orders > 0 and report.lines >= report.orders
+    if orders is not None:
+        assert (report.orders, report.lines, report.to_dict()["paid_total"]) == (orders, lines, paid)
+    # Every sample order is consistent and has a receiver: none lands in the exception queue.
+    assert not Order.select().where(Order.queue == QUEUE_EXCEPTION).exists()
+    stats = intake.shop_stats(shop)
+    assert (stats["orders"], stats["lines"], stats["paid_total"]) == (
+        report.orders, report.lines, report.to_dict()["paid_total"])
+    assert stats["platform_status_counts"] == report.platform_status_counts
+
+    before = counts()
+    again = intake.save(shop, formats.parse(sample_files(names)), None)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, report.orders)
+    assert counts() == before
+
+
+def test_the_jd_workbook_after_the_same_csv_changes_nothing(app):
+    shop, first = intake.import_files(sample_files(["jd_orders.csv"]), None, shop_name="京东店")
+    _shop, second = intake.import_files(sample_files(["jd_orders.xlsx"]), None, shop=shop)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, first.orders)
+
+
+def test_a_refused_sample_creates_no_shop(app):
+    with pytest.raises(Refused) as caught:
+        intake.import_files(sample_files(["broken/jd_orders_missing_column.csv"]), None, shop_name="京东店")
+    assert caught.value.errors[0].row == 1
+    assert Shop.select().count() == 0
+
+
+def test_run_batch_with_the_taobao_export(shop, clerk):
+    batch = intake.queue_batch(sample_files(["taobao_items.csv", "taobao_orders.csv"]), shop, clerk)
+    assert intake.run_batch(batch.id) == BATCH_DONE
+    report = intake.batch_report(ImportBatch.get_by_id(batch.id))
+    assert (report.orders, report.lines, report.created, report.to_dict()["paid_total"]) == (6, 7, 6, "2334.00")
