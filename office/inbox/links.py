@@ -61,7 +61,6 @@ TARGETS = {
     "post": ("feed.show", "post_id"),
     "notice": ("notices.show", "notice_id"),
     "memo": ("memos.index", None),
-    # The approvals pages come with their views; until then these fall back to the inbox.
     "approval": ("approvals.show", "request_id"),
     "mainline": ("mainlines.show", "mainline_id"),
     "order": ("orders.show", "order_id"),

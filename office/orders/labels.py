@@ -20,7 +20,7 @@ STATUS_LABELS = {
     m.REVIEW: _l("To review"),
     m.TO_SHIP: _l("To ship"),
     m.SHIPPED: _l("Shipped"),
-    m.DELIVERED: _l("Delivered"),
+    m.DELIVERED: _l("Signed for"),
     m.AFTERSALE: _l("After-sales"),
     m.CLOSED: _l("Closed"),
 }

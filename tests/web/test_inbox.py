@@ -50,7 +50,7 @@ def boss(app):
 def mine(staff, boss):
     """Two notifications for staff (oldest first; the second points at a type with no page), one for boss."""
     first = notify([staff.id], KIND_MENTION, "memo", 1, actor_id=boss.id, excerpt="<script>alert(1)</script>")[0]
-    second = notify([staff.id], KIND_NOTICE, "order", 2, actor_id=boss.id, excerpt="国庆放假")[0]
+    second = notify([staff.id], KIND_NOTICE, "parcel", 2, actor_id=boss.id, excerpt="国庆放假")[0]
     others = notify([boss.id], KIND_COMMENT, "memo", 3, actor_id=staff.id, excerpt="别人的")[0]
     return {"first": first, "second": second, "others": others}
 
