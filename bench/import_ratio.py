@@ -33,57 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PRODUCTS = [("BWB-500-BK", "316不锈钢保温杯男女大容量", "89.00", "颜色分类：曜石黑;容量：500ml"),
-            ("JRWY-GR-L", "加绒卫衣男冬季宽松", "129.00", "颜色分类：灰色;尺码：L"),
-            ("YRF-W-M", "轻薄羽绒服女短款白鸭绒", "599.00", "颜色分类：米白色;尺码：M"),
-            ("YRF-LONG-XXL", "长款羽绒服男加厚", "1299.00", "颜色分类：藏青;尺码：XXL"),
-            ("WJ-01", "羊毛围巾女冬季百搭", "59.90", "颜色分类：驼色"),
-            ("ST-3", "加厚保暖手套触屏", "35.50", "颜色分类：黑色;尺码：均码")]
-STATUSES = (["买家已付款，等待卖家发货"] * 12 + ["卖家已发货，等待买家确认"] * 4 + ["交易成功"] * 2
-            + ["交易关闭", "等待买家付款"])
-CITIES = ("浙江省 杭州市 西湖区 文三路", "江苏省 苏州市 工业园区 星湖街", "广东省 深圳市 南山区 科技园",
-          "四川省 成都市 武侯区 天府大道", "北京 北京市 朝阳区 望京街", "上海 上海市 浦东新区 张江路")
-MESSAGES = ("", "", "", "", "请发顺丰，谢谢", "周末送货\n放快递柜", "送人的，不要放发票")
-
-
 def samples():
     """tests/data/orders/make_samples.py: the one description of Taobao's layout."""
     spec = importlib.util.spec_from_file_location("make_samples", ROOT / "tests/data/orders/make_samples.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def write_export(folder: Path, orders: int, lines_per_order: int, seed: int = 6) -> tuple[Path, Path]:
-    """The order list and the items file, streamed to disk (so they never sit in memory)."""
-    make = samples()
-    rng = random.Random(seed)
-    order_path, item_path = folder / "ExportOrderList202611.csv", folder / "ExportOrderDetailList202611.csv"
-    with open(order_path, "w", encoding="gbk", newline="") as order_file, \
-            open(item_path, "w", encoding="gbk", newline="") as item_file:
-        order_file.write(make.csv_line(make.TAOBAO_ORDER_HEADER) + "\r\n")
-        item_file.write(make.csv_line(make.TAOBAO_ITEM_HEADER) + "\r\n")
-        for n in range(orders):
-            no = f"40{n:017d}"
-            status = rng.choice(STATUSES)
-            items = [rng.choice(PRODUCTS) for _ in range(lines_per_order)]
-            quantities = [rng.choice((1, 1, 1, 2)) for _ in items]
-            goods = sum(int(round(float(p[2]) * 100)) * q for p, q in zip(items, quantities))
-            postage = rng.choice((0, 0, 0, 1000))
-            paid_at = "" if status == "等待买家付款" else f"2026-11-{1 + n % 11:02d} {n % 24:02d}:{n % 60:02d}:31"
-            paid = 0 if status in ("交易关闭", "等待买家付款") else goods + postage
-            shipped = status in ("卖家已发货，等待买家确认", "交易成功")
-            order = make.taobao_order(
-                no, f"tb_买家{n}", f"{goods / 100:.2f}", f"{postage / 100:.2f}", f"{paid / 100:.2f}", status,
-                rng.choice(MESSAGES), "张**", f"{rng.choice(CITIES)} ***号 (310012)",
-                f"1{rng.randint(30, 89)}****{rng.randint(0, 9999):04d}", f"2026-11-{1 + n % 11:02d} 00:00:05",
-                paid_at, "，".join(p[1] for p in items), len(items), f"7531{n:010d}" if shipped else "",
-                "中通快递" if shipped else "", "", sum(quantities))
-            order_file.write(make.csv_line(order, make.TAOBAO_GUARDED) + "\r\n")
-            for (sku, title, price, spec), quantity in zip(items, quantities):
-                item = [no, title, price, str(quantity), sku.split("-")[0], spec, "", "", status, sku]
-                item_file.write(make.csv_line(item, {0}) + "\r\n")
-    return order_path, item_path
 
 
 def maxrss_mb() -> float:
@@ -126,7 +81,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="office-bench-import-"))
     try:
         started = time.perf_counter()
-        order_path, item_path = write_export(folder, args.orders, args.lines_per_order)
+        order_path, item_path = samples().write_large_taobao(folder, args.orders, args.lines_per_order)
         size_mb = (order_path.stat().st_size + item_path.stat().st_size) / 1e6
         print(f"export written: {args.orders:,} orders, {args.orders * args.lines_per_order:,} lines, "
               f"{size_mb:.1f} MB ({time.perf_counter() - started:.1f} s)")
@@ -143,7 +98,7 @@ def main() -> None:
         with app.app_context(), db.connection_context():
             migrate()
             shop = Shop.create(name="暖冬小铺", platform="taobao")
-            for sku, title, price, _spec in PRODUCTS[:4]:
+            for sku, title, price, _spec in samples().LARGE_PRODUCTS[:4]:
                 Product.create(sku_code=sku, name=title, price=price)
             db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copyfile(database, folder / "template.db")  # the baseline's empty schema (and shop)

@@ -44,7 +44,9 @@ def live_server(tmp_path_factory):
     instance = tmp_path_factory.mktemp("live-instance")
     port = _free_port()
     env = {**os.environ, "OFFICE_INSTANCE_PATH": str(instance), "OFFICE_BIND": f"127.0.0.1:{port}",
-           "OFFICE_WORKERS": "2"}
+           "OFFICE_WORKERS": "2",
+           # Order uploads over 256 KB go to the huey job with its progress bar (tests/e2e/test_orders.py).
+           "OFFICE_ORDER_IMPORT_INLINE_BYTES": "262144"}
     if PG_URL:
         env["OFFICE_DATABASE_URL"] = create_pg_database(PG_URL, f"office_e2e_{uuid.uuid4().hex[:8]}")
     flask = [str(ROOT / ".venv/bin/flask"), "--app", "app"]

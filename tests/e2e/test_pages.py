@@ -35,6 +35,16 @@ ADMIN_PAGES = {
     "memos": "/memos/",
     "approval-request": "/approvals/1",
     "approval-decided": "/approvals/2",
+    "approval-templates": "/approvals/templates",
+    "approval-template-new": "/approvals/templates/new",
+    "approval-template-edit": "/approvals/templates/2/edit",
+    "order-rules": "/orders/rules",
+}
+# 郑丽 leads 客服部, which works orders and sees customer data (demo order 1 is in 知行旗舰店).
+SERVICE_PAGES = {
+    "orders": "/orders/", "orders-exceptions": "/orders/?queue=exception",
+    "orders-lookup": "/orders/lookup?q=13857126688", "order": "/orders/1", "orders-board": "/orders/board",
+    "order-notes": "/orders/notes?ids=1,2", "orders-import": "/orders/import", "api-tokens": "/api/tokens",
 }
 STAFF_PAGES = {"home-staff": "/", "forbidden": "/people/manage", "post-staff": "/feed/2", "inbox-staff": "/inbox/",
                "notices-staff": "/notices/", "notice-staff": "/notices/1", "memos-staff": "/memos/",
@@ -90,6 +100,13 @@ def test_admin_pages(phone, artifacts):
 def test_director_pages(phone, artifacts):
     login(phone, "chenjh")
     for name, url in DIRECTOR_PAGES.items():
+        phone.goto(url)
+        check(phone, name, artifacts)
+
+
+def test_service_pages(phone, artifacts):
+    login(phone, "zhengli")
+    for name, url in SERVICE_PAGES.items():
         phone.goto(url)
         check(phone, name, artifacts)
 

@@ -116,14 +116,15 @@ def test_list_query_count_does_not_grow(client, auth, staff, boss):
     client.get("/inbox/")
     # session user, unread count (list head and both badges: once), one page with actors joined,
     # the live stream's cursor (base.html)
-    with assert_query_count(4):
+    # + the navigation's check of who works orders (office/orders/access.py).
+    with assert_query_count(5):
         client.get("/inbox/")
     for n in range(25):
         actor = make_user()
         notify([staff.id], KIND_COMMENT, "memo", n, actor_id=actor.id, excerpt=f"评论{n}")
-    with assert_query_count(4):
+    with assert_query_count(5):
         client.get("/inbox/")
-    with assert_query_count(4):
+    with assert_query_count(5):
         client.get("/inbox/?show=unread")
 
 

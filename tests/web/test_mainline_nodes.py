@@ -443,11 +443,12 @@ def test_board_query_count_does_not_grow(client, auth, org, who):
     client.get(_url(org, "/board"))  # warm up
     # Session user, the mainline, the live cursor, my membership, the header's owner, the board's
     # phases / nodes with owners, departments and heads / dependencies, and the unread badge.
-    with assert_query_count(9):
+    # + the navigation's check of who works orders (office/orders/access.py).
+    with assert_query_count(10):
         body = client.get(_url(org, "/board")).get_data(as_text=True)
     assert body.count('<article id="node-') == 5
     _fill(org, 35)
-    with assert_query_count(9):
+    with assert_query_count(10):
         body = client.get(_url(org, "/board")).get_data(as_text=True)
     assert body.count('<article id="node-') == 40
 

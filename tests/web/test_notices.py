@@ -245,14 +245,15 @@ def test_list_query_count_does_not_grow(client, auth, org):
     client.get("/notices/")  # warm up
     # Session user, the department chain, one page of notices (author and my confirmation
     # joined), and the page shell's two (unread badge, live cursor).
-    with assert_query_count(5):
+    # + the navigation's check of who works orders (office/orders/access.py).
+    with assert_query_count(6):
         client.get("/notices/")
     for n in range(15):
         notice = publish(org["head"], f"通知{n}", "x", [org["presale"].id] if n % 2 else [],
                          needs_confirmation=True, pinned=n % 3 == 0).notice
         if n % 4 == 0:
             NoticeConfirmation.create(notice=notice, user=org["agent"])
-    with assert_query_count(5):
+    with assert_query_count(6):
         body = client.get("/notices/").get_data(as_text=True)
     assert len(_ids_in_order(body)) == 16
 
@@ -387,13 +388,14 @@ def test_statistics_query_count_does_not_grow(client, auth, org):
     client.get(f"/notices/{notice.id}")  # warm up
     # Session user, department chain, the notice, its departments; for the statistics:
     # departments, members, confirmations; the page shell's unread badge and live cursor.
-    with assert_query_count(9):
+    # + the navigation's check of who works orders (office/orders/access.py).
+    with assert_query_count(10):
         client.get(f"/notices/{notice.id}")
     for n in range(20):
         user = make_user(department=org["presale"] if n % 2 else org["warehouse"])
         if n % 3 == 0:
             NoticeConfirmation.create(notice=notice, user=user)
-    with assert_query_count(9):
+    with assert_query_count(10):
         body = client.get(f"/notices/{notice.id}").get_data(as_text=True)
     assert _stats_rows(body)["客服部"][0] == 11 and _stats_rows(body)["物流仓储部"][0] == 11
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -352,6 +353,55 @@ def make_broken() -> None:
     header = [name for name in JD_HEADER if name != "应付金额"]
     rows = [[cell for index, cell in enumerate(row) if JD_HEADER[index] != "应付金额"] for row in jd_rows()[:2]]
     write_text("broken/jd_orders_missing_column.csv", [csv_line(header)] + [csv_line(r) for r in rows], "gbk")
+
+
+# -- a large export, made up at random (bench/import_ratio.py, tests/e2e/test_orders.py) --------
+
+LARGE_PRODUCTS = [("BWB-500-BK", "316不锈钢保温杯男女大容量", "89.00", "颜色分类：曜石黑;容量：500ml"),
+            ("JRWY-GR-L", "加绒卫衣男冬季宽松", "129.00", "颜色分类：灰色;尺码：L"),
+            ("YRF-W-M", "轻薄羽绒服女短款白鸭绒", "599.00", "颜色分类：米白色;尺码：M"),
+            ("YRF-LONG-XXL", "长款羽绒服男加厚", "1299.00", "颜色分类：藏青;尺码：XXL"),
+            ("WJ-01", "羊毛围巾女冬季百搭", "59.90", "颜色分类：驼色"),
+            ("ST-3", "加厚保暖手套触屏", "35.50", "颜色分类：黑色;尺码：均码")]
+LARGE_STATUSES = (["买家已付款，等待卖家发货"] * 12 + ["卖家已发货，等待买家确认"] * 4 + ["交易成功"] * 2
+            + ["交易关闭", "等待买家付款"])
+LARGE_CITIES = ("浙江省 杭州市 西湖区 文三路", "江苏省 苏州市 工业园区 星湖街", "广东省 深圳市 南山区 科技园",
+          "四川省 成都市 武侯区 天府大道", "北京 北京市 朝阳区 望京街", "上海 上海市 浦东新区 张江路")
+LARGE_MESSAGES = ("", "", "", "", "请发顺丰，谢谢", "周末送货\n放快递柜", "送人的，不要放发票")
+
+
+
+def write_large_taobao(folder: Path, orders: int, lines_per_order: int, seed: int = 6) -> tuple[Path, Path]:
+    """A large Taobao export (订单报表 + 宝贝报表, GBK, guarded cells, masked receivers) of ``orders``
+    orders with ``lines_per_order`` lines each, streamed to disk; for bench/import_ratio.py and the
+    e2e upload. Order numbers are 40 followed by the order's index, 17 digits."""
+    rng = random.Random(seed)
+    order_path, item_path = folder / "ExportOrderList202611.csv", folder / "ExportOrderDetailList202611.csv"
+    with open(order_path, "w", encoding="gbk", newline="") as order_file, \
+            open(item_path, "w", encoding="gbk", newline="") as item_file:
+        order_file.write(csv_line(TAOBAO_ORDER_HEADER) + "\r\n")
+        item_file.write(csv_line(TAOBAO_ITEM_HEADER) + "\r\n")
+        for n in range(orders):
+            no = f"40{n:017d}"
+            status = rng.choice(LARGE_STATUSES)
+            items = [rng.choice(LARGE_PRODUCTS) for _ in range(lines_per_order)]
+            quantities = [rng.choice((1, 1, 1, 2)) for _ in items]
+            goods = sum(int(round(float(p[2]) * 100)) * q for p, q in zip(items, quantities))
+            postage = rng.choice((0, 0, 0, 1000))
+            paid_at = "" if status == "等待买家付款" else f"2026-11-{1 + n % 11:02d} {n % 24:02d}:{n % 60:02d}:31"
+            paid = 0 if status in ("交易关闭", "等待买家付款") else goods + postage
+            shipped = status in ("卖家已发货，等待买家确认", "交易成功")
+            order = taobao_order(
+                no, f"tb_买家{n}", f"{goods / 100:.2f}", f"{postage / 100:.2f}", f"{paid / 100:.2f}", status,
+                rng.choice(LARGE_MESSAGES), "张**", f"{rng.choice(LARGE_CITIES)} ***号 (310012)",
+                f"1{rng.randint(30, 89)}****{rng.randint(0, 9999):04d}", f"2026-11-{1 + n % 11:02d} 00:00:05",
+                paid_at, "，".join(p[1] for p in items), len(items), f"7531{n:010d}" if shipped else "",
+                "中通快递" if shipped else "", "", sum(quantities))
+            order_file.write(csv_line(order, TAOBAO_GUARDED) + "\r\n")
+            for (sku, title, price, spec), quantity in zip(items, quantities):
+                item = [no, title, price, str(quantity), sku.split("-")[0], spec, "", "", status, sku]
+                item_file.write(csv_line(item, {0}) + "\r\n")
+    return order_path, item_path
 
 
 def main(out: Path = HERE) -> None:

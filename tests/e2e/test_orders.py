@@ -1,0 +1,71 @@
+"""Orders end to end, as customer service works them on the served app (gunicorn and the huey
+consumer): upload a large Taobao export in the browser, watch the job's progress bar, read the
+report, find an order by the phone number a buyer gives, print its shipping note."""
+import csv
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.data.orders.make_samples import write_large_taobao
+from tests.e2e.helpers import login
+
+pytestmark = pytest.mark.e2e
+
+ORDERS = 3000  # about 2 MB with its items file: above the e2e server's inline limit, so the job runs it
+
+
+def _first_order(order_file) -> tuple[str, str]:
+    """The first order's number and masked phone (138****5678), as Taobao wrote them."""
+    with order_file.open(encoding="gbk", newline="") as handle:
+        reader = csv.reader(handle)
+        header = [cell.strip() for cell in next(reader)]
+        row = next(reader)
+    number = row[header.index("订单编号")].strip('="')
+    return number, row[header.index("联系手机")]
+
+
+def test_upload_watch_progress_read_report_find_by_phone_and_print(page: Page, tmp_path):
+    order_file, item_file = write_large_taobao(tmp_path, ORDERS, 2, seed=11)
+    order_no, masked = _first_order(order_file)
+    login(page, "zhengli")  # 客服主管: works orders and may see customer data
+
+    page.goto("/orders/import")
+    page.get_by_label("新店铺名称").fill("双11淘宝分销店")
+    page.get_by_label("导出文件").set_input_files([order_file, item_file])
+    page.get_by_role("button", name="导入", exact=True).click()
+
+    # The job's page: a progress bar while huey imports, then the report in its place.
+    expect(page).to_have_url(re.compile(r"/orders/import/\d+$"))
+    bar = page.locator("progress.import-progress")
+    expect(bar).to_be_visible()
+    figures = page.locator("dl.import-figures")
+    expect(figures).to_be_visible(timeout=90_000)
+    expect(bar).to_have_count(0)
+    expect(page.locator(".import-batch .tag")).to_have_text("导入完成")
+    for label, value in (("文件中的订单", ORDERS), ("文件中的商品行", ORDERS * 2), ("新增", ORDERS)):
+        expect(figures.locator("div", has=page.locator("dt", has_text=label)).locator("dd")).to_have_text(str(value))
+    expect(page.locator("table.import-statuses")).to_contain_text("买家已付款，等待卖家发货")
+
+    # A buyer calls with the whole number; Taobao exported it masked (167****7704).
+    phone = masked.replace("****", "5550")
+    page.goto("/orders/")
+    page.get_by_label("查找订单").fill(phone)
+    results = page.locator("#results")
+    expect(results.get_by_role("heading")).to_contain_text(phone)
+    expect(page).to_have_url(re.compile(r"/orders/lookup\?q=" + phone))
+    results.get_by_role("link", name=order_no, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(order_no)
+    expect(page.locator(".order-timeline")).to_contain_text("导入")
+
+    page.get_by_role("link", name="打印发货单").click()
+    note = page.locator("article.ship-note")
+    expect(note).to_have_count(1)
+    expect(note).to_contain_text(order_no)
+    expect(note.locator("svg")).to_be_visible()  # the order number's barcode
+    expect(page.get_by_role("button", name="打印", exact=True)).to_be_visible()
+    # On paper only the note is printed, not the page around it.
+    page.emulate_media(media="print")
+    expect(page.locator(".notes-bar")).to_be_hidden()
+    expect(page.locator(".tabbar, nav").first).to_be_hidden()
+    expect(note).to_be_visible()
