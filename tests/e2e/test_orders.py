@@ -32,7 +32,7 @@ def test_upload_watch_progress_read_report_find_by_phone_and_print(page: Page, t
 
     page.goto("/orders/import")
     page.get_by_label("新店铺名称").fill("双11淘宝分销店")
-    page.get_by_label("导出文件").set_input_files([order_file, item_file])
+    page.get_by_label("导出文件", exact=True).set_input_files([order_file, item_file])
     page.get_by_role("button", name="导入", exact=True).click()
 
     # The job's page: a progress bar while huey imports, then the report in its place.
@@ -50,7 +50,7 @@ def test_upload_watch_progress_read_report_find_by_phone_and_print(page: Page, t
     # A buyer calls with the whole number; Taobao exported it masked (167****7704).
     phone = masked.replace("****", "5550")
     page.goto("/orders/")
-    page.get_by_label("查找订单").fill(phone)
+    page.get_by_role("searchbox", name="查找订单").fill(phone)
     results = page.locator("#results")
     expect(results.get_by_role("heading")).to_contain_text(phone)
     expect(page).to_have_url(re.compile(r"/orders/lookup\?q=" + phone))
