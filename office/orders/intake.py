@@ -59,6 +59,7 @@ from office.models.orders import (
 )
 from office.models.people import User
 from office.orders import formats, routing, validation
+from office.orders.formats.status import is_locked
 from office.orders.labels import platform_label, status_label
 from office.orders.lifecycle import EVENT_IMPORTED, EVENT_RECEIVED, EVENT_UPDATED
 from office.orders.records import (
@@ -274,6 +275,10 @@ class _Stored:
     is_merged_or_split: bool
 
 
+# What a merge or split rewrote on an order, which a later export of it leaves alone.
+OURS_AFTER_MERGE = ("buyer_message", "seller_memo", "goods_amount", "shipping_fee", "discount", "paid_amount")
+
+
 class _Arrival:
     """Routing and validation of paid orders, with the rules and prices loaded once per save
     (on the first order that needs them: a re-import of unchanged orders loads nothing)."""
@@ -462,8 +467,10 @@ class _Save:
         self.created += len(new)
 
     def update(self, changed: list[tuple[OrderRecord, str, _Stored]]) -> None:
-        """Platform data replaced, lines too (unless a person merged or split the order:
-        its lines are then ours), our status moved forward only."""
+        """Platform data replaced, lines too, our status moved forward only. Once a person
+        merged or split an order, its lines, amounts and messages are ours: the platform's
+        export of one of the parts must not undo the merge (nor count a closed part's
+        payment again), so only its status, receiver, parcel and times are taken."""
         keeps_lines = self._merged_or_split([row for _r, _fp, row in changed])
         lines: list[tuple] = []
         events: list[tuple] = []
@@ -476,6 +483,9 @@ class _Save:
                 "placed_at": record.placed_at, "paid_at": record.paid_at,
                 "fingerprint": fp, "updated_at": self.now,
             }
+            if row.id in keeps_lines:
+                for name in OURS_AFTER_MERGE:
+                    del values[name]
             # The platform blanks what it no longer shows (masked receivers, tracking after
             # a while): an empty value never erases what we have.
             for name in ("receiver_name", "receiver_phone", "receiver_address", "courier", "tracking_no"):
@@ -499,6 +509,12 @@ class _Save:
         """Our status after this export (written into ``values``); never moved back."""
         stage = _stage(record)
         if stage == STAGE_PAID:
+            if row.status in (REVIEW, TO_SHIP) and is_locked(record.platform_status):
+                # The one move back: the platform now forbids shipping it (a cancel or refund
+                # being handled), so it leaves the warehouse's work until a person resolves it.
+                values.update({"status": REVIEW, "queue": QUEUE_EXCEPTION,
+                               "exception_reason": validation.locked_reason(record.platform_status)})
+                return REVIEW
             if row.status != UNPAID:
                 return row.status
             placed = self.arrival.place(record)

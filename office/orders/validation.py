@@ -13,6 +13,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from office.models.inventory import Product
+from office.orders.formats.status import is_locked
 from office.orders.records import STAGE_PAID, OrderRecord
 
 # Rounding and apportioned discounts leave a few fen either way; more than this is a
@@ -44,6 +45,11 @@ def known_prices(sku_codes: Iterable[str]) -> dict[str, Decimal]:
     return prices
 
 
+def locked_reason(platform_status: str) -> str:
+    return _("The platform has locked this order (%(status)s): a cancellation or refund is being handled, so "
+             "do not ship it until the platform releases it.", status=platform_status)
+
+
 def to_be_judged(record: OrderRecord) -> bool:
     """Only orders waiting to be shipped are judged: an unpaid, shipped or closed order is
     past the point where a missing address or a wrong price could still be caught."""
@@ -73,6 +79,8 @@ def problems(record: OrderRecord, prices: dict[str, Decimal]) -> list[str]:
     if not to_be_judged(record):
         return []
     found: list[str] = []
+    if is_locked(record.platform_status):
+        found.append(locked_reason(record.platform_status))
     if not _present(record.receiver_name):
         found.append(_("Receiver name missing"))
     if not _has_phone(record.receiver_phone):

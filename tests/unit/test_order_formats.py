@@ -166,7 +166,7 @@ def test_jd_sample_xlsx_and_csv_agree():
     assert first.placed_at == dt.datetime(2026, 11, 11, 2, 2)  # a datetime cell
     assert first.paid_at == dt.datetime(2026, 11, 11, 2, 2, 40)  # an Excel serial number
     assert orders["280012345673"].shipping_fee == Decimal("6.00")
-    assert orders["280012345675"].stage == STAGE_CLOSED  # 锁定: not to ship
+    assert orders["280012345675"].stage == STAGE_PAID  # 锁定: still paid, held by intake (not over: JD may unlock it)
     assert orders["280012345674"].paid_at is None
 
 
@@ -376,7 +376,7 @@ def test_douyin_courier_cell(cell, expected):
     ("卖家已发货，等待买家确认", STAGE_SHIPPED), ("交易成功", STAGE_DELIVERED), ("交易关闭", STAGE_CLOSED),
     ("付款以后用户退款成功，交易自动关闭", STAGE_CLOSED), ("卖家部分发货", STAGE_PAID),
     ("等待出库", STAGE_PAID), ("等待确认收货", STAGE_SHIPPED), ("完成", STAGE_DELIVERED), ("已取消", STAGE_CLOSED),
-    ("锁定", STAGE_CLOSED), ("(删除)等待出库", STAGE_CLOSED), ("等待付款", STAGE_UNPAID),
+    ("锁定", STAGE_PAID), ("(删除)等待出库", STAGE_CLOSED), ("等待付款", STAGE_UNPAID),
     ("待发货", STAGE_PAID), ("已发货，待签收", STAGE_SHIPPED), ("已签收", STAGE_DELIVERED),
     ("未发货，退款成功", STAGE_CLOSED), ("已发货，退款成功", STAGE_CLOSED), ("待支付", STAGE_UNPAID),
     ("备货中", STAGE_PAID), ("已支付", STAGE_PAID), ("已发货", STAGE_SHIPPED), ("待收货", STAGE_SHIPPED),

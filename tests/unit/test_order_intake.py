@@ -260,12 +260,41 @@ def test_lines_of_a_merged_order_are_not_replaced(shop):
     first, second = Order.get(Order.order_no == "7001"), Order.get(Order.order_no == "7002")
     # What a merge leaves: the second's lines on the first, the second closed into it.
     OrderLine.update(order=first.id).where(OrderLine.order == second.id).execute()
-    Order.update(merged_into=first.id, status=CLOSED).where(Order.id == second.id).execute()
+    Order.update(paid_amount=first.paid_amount + second.paid_amount, buyer_message="一；二").where(
+        Order.id == first.id).execute()
+    Order.update(merged_into=first.id, status=CLOSED, paid_amount=0).where(Order.id == second.id).execute()
+    merged_paid = Order.get_by_id(first.id).paid_amount
 
-    intake.save(shop, export(record("7001", buyer_message="改了"), record("7002", row=3, buyer_message="也改了")), None)
+    later = {"platform_status": "卖家部分发货"}
+    report = intake.save(shop, export(record("7001", buyer_message="改了", **later),
+                                      record("7002", row=3, buyer_message="也改了", **later)), None)
+    assert report.updated == 2
     assert OrderLine.select().where(OrderLine.order == first.id).count() == 4
     assert OrderLine.select().where(OrderLine.order == second.id).count() == 0
-    assert Order.get_by_id(first.id).buyer_message == "改了"
+    # The merge's amounts and messages stand; the platform's status is taken.
+    first, second = Order.get_by_id(first.id), Order.get_by_id(second.id)
+    assert (first.paid_amount, first.buyer_message, first.platform_status) == (merged_paid, "一；二", "卖家部分发货")
+    assert (second.paid_amount, second.status, second.platform_status) == (0, CLOSED, "卖家部分发货")
+    assert intake.shop_stats(shop)["paid_total"] == f"{merged_paid:.2f}"
+
+
+def test_a_locked_order_is_held_until_a_person_releases_it(shop):
+    locked = {"platform_status": "锁定"}
+    intake.save(shop, export(record("7101", **locked), record("7102", row=3)), None)
+    new, waiting = Order.get(Order.order_no == "7101"), Order.get(Order.order_no == "7102")
+    assert (new.status, new.queue) == (REVIEW, QUEUE_EXCEPTION) and "锁定" in new.exception_reason
+    # An order already on its way to the warehouse is pulled back when the platform locks it.
+    Order.update(status=TO_SHIP, queue=QUEUE_WAREHOUSE).where(Order.id == waiting.id).execute()
+    intake.save(shop, export(record("7101", **locked), record("7102", row=3, **locked)), None)
+    waiting = Order.get_by_id(waiting.id)
+    assert (waiting.status, waiting.queue) == (REVIEW, QUEUE_EXCEPTION) and "锁定" in waiting.exception_reason
+    # Released (等待出库 again): still held, until someone who checked the buyer resolves it.
+    intake.save(shop, export(record("7102", row=3, platform_status="等待出库")), None)
+    waiting = Order.get_by_id(waiting.id)
+    assert (waiting.status, waiting.queue, waiting.platform_status) == (REVIEW, QUEUE_EXCEPTION, "等待出库")
+    # Cancelled after all: closed.
+    intake.save(shop, export(record("7101", stage=STAGE_CLOSED, platform_status="已取消")), None)
+    assert Order.get(Order.order_no == "7101").status == CLOSED
 
 
 # -- all or nothing ----------------------------------------------------------------------
@@ -651,8 +680,10 @@ def test_each_sample_imports_once_and_then_changes_nothing(app, platform):
     assert report.created == report.orders > 0 and report.lines >= report.orders
     if orders is not None:
         assert (report.orders, report.lines, report.to_dict()["paid_total"]) == (orders, lines, paid)
-    # Every sample order is consistent and has a receiver: none lands in the exception queue.
-    assert not Order.select().where(Order.queue == QUEUE_EXCEPTION).exists()
+    # Every sample order is consistent and has a receiver: none lands in the exception queue but
+    # JD's locked one (锁定: a cancel request being handled), held there until JD releases it.
+    held = [o.order_no for o in Order.select().where(Order.queue == QUEUE_EXCEPTION)]
+    assert held == (["280012345675"] if platform == "jd" else [])
     stats = intake.shop_stats(shop)
     assert (stats["orders"], stats["lines"], stats["paid_total"]) == (
         report.orders, report.lines, report.to_dict()["paid_total"])

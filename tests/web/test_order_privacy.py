@@ -186,3 +186,23 @@ def test_who_sees_customer_data_still_gets_it_masked_until_revealing(client, aut
         assert PHONE not in body and SECRET_ADDRESS_PART not in body, url
     found = _found(client.get(f"/orders/lookup?q={PHONE}").get_data(as_text=True))
     assert world["order"].order_no in found and PHONE not in found
+
+
+@pytest.mark.parametrize("url", [url for method, url in ORDER_URLS if method == "post"])
+@pytest.mark.parametrize("as_htmx", [False, True], ids=["page", "partial"])
+def test_every_order_change_needs_the_csrf_token(app, client, auth, world, admin, url, as_htmx):
+    """CSRF is checked before any order view runs: a forged post from another site, by
+    someone who may do everything here, changes nothing."""
+    from office.models.orders import RoutingRule
+
+    auth.login(admin)
+    app.config["WTF_CSRF_ENABLED"] = True
+    url = url.format(**world["targets"])
+    data = {"ids": [str(world["order"].id)], "to": "to_ship", "line_ids": ["1"], "queue": "warehouse",
+            "tracking_no": "SF1234567890", "name": "伪造", "direction": "up"}
+    response = (hx(client, "post", url, target="main", data=data) if as_htmx
+                else client.post(url, data=data))
+    assert response.status_code == 400, url
+    order = Order.get_by_id(world["order"].id)
+    assert (order.status, order.tracking_no, order.is_priority) == ("review", "", False)
+    assert not RoutingRule.select().where(RoutingRule.name == "伪造").exists()

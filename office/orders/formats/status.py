@@ -32,8 +32,9 @@ _EXACT = {
     "已出库": STAGE_SHIPPED,
     "完成": STAGE_DELIVERED,
     # 锁定: the buyer asked to cancel (or a refund is pending) and JD forbids shipping it.
-    # It usually ends 已取消; if JD unlocks it, the next export says 等待出库 again.
-    "锁定": STAGE_CLOSED,
+    # It usually ends 已取消, but JD may unlock it (the next export says 等待出库 again), so it
+    # is not over: still paid, held in the exception queue (``is_locked``, intake).
+    "锁定": STAGE_PAID,
     "已取消": STAGE_CLOSED,
     "取消": STAGE_CLOSED,
     # Pinduoduo (拼多多)
@@ -60,7 +61,8 @@ _EXACT = {
 # Tried in order on texts not known exactly: the closing words first, since "已发货，退款成功"
 # is over even though it was shipped.
 _KEYWORDS = (
-    (("关闭", "取消", "退款成功", "删除", "锁定", "作废"), STAGE_CLOSED),
+    (("锁定", "冻结"), STAGE_PAID),
+    (("关闭", "取消", "退款成功", "删除", "作废"), STAGE_CLOSED),
     (("待付款", "待支付", "未付款", "等待买家付款", "等待付款"), STAGE_UNPAID),
     (("交易成功", "完成", "签收", "已收货"), STAGE_DELIVERED),
     (("已发货", "待收货", "确认收货", "运输中", "配送中", "已出库"), STAGE_SHIPPED),
@@ -87,6 +89,13 @@ def stage_of(status: str) -> str:
     if len(_cache) < 10_000:  # status texts are few; a hostile file cannot grow this unbounded
         _cache[status] = found
     return found
+
+
+def is_locked(status: str) -> bool:
+    """The platform forbids shipping the order for now (JD's 锁定: a cancel or refund
+    request being handled); it may be released or cancelled later."""
+    key = status.translate(_PUNCTUATION)
+    return "锁定" in key or "冻结" in key
 
 
 _NO_AFTERSALE = frozenset({"无售后或售后取消", "无售后", "没有申请退款", "售后取消", "无"})
