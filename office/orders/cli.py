@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from office.cli import _connected
-from office.models.orders import Shop
+from office.models.orders import PLATFORMS, Shop
 from office.orders import intake
 from office.orders.records import RowError
 
@@ -38,8 +38,11 @@ def orders_command():
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--shop", "shop_name", required=True,
               help="Shop name; created on first use, on the platform detected from the files.")
+@click.option("--platform", type=click.Choice(PLATFORMS), default=None,
+              help="For a new shop: its platform, when the files cannot tell (a Tmall shop's export "
+                   "often reads as Taobao's).")
 @_connected
-def import_command(files: tuple[Path, ...], shop_name: str):
+def import_command(files: tuple[Path, ...], shop_name: str, platform: str | None):
     """Import FILES (one export: Taobao/Tmall's order list and items file, or one JD,
     Pinduoduo or Douyin file) and print the import report as one JSON object.
 
@@ -49,7 +52,7 @@ def import_command(files: tuple[Path, ...], shop_name: str):
     """
     uploads = [(path.name, path.read_bytes()) for path in files]
     try:
-        _shop, report = intake.import_files(uploads, None, shop_name=shop_name)
+        _shop, report = intake.import_files(uploads, None, shop_name=shop_name, platform=platform or "")
     except intake.Refused as refusal:
         _refuse(str(refusal), refusal.errors)
     except intake.ShopError as error:

@@ -22,7 +22,7 @@ from office import htmx
 from office.extensions import csrf
 from office.feed.attachments import clean_name
 from office.forms import Form
-from office.models.orders import BATCH_QUEUED, BATCH_RUNNING, ImportBatch, Shop
+from office.models.orders import BATCH_QUEUED, BATCH_RUNNING, PLATFORM_OTHER, PLATFORMS, ImportBatch, Shop
 from office.models.people import User
 from office.orders import bp, formats, intake
 from office.orders.access import orders_or_404
@@ -47,6 +47,7 @@ BATCH_LABELS = {
 class ImportForm(Form):
     shop = SelectField(_l("Shop"), coerce=int, default=NEW_SHOP)
     new_shop = StringField(_l("New shop name"), validators=[Optional(), Length(max=60)])
+    new_platform = SelectField(_l("New shop's platform"), default="")
     files = MultipleFileField(_l("Export files"))
 
 
@@ -62,6 +63,8 @@ def _form() -> ImportForm:
         for shop in Shop.select(Shop.id, Shop.name, Shop.platform).where(Shop.is_active == True)  # noqa: E712
         .order_by(Shop.name)
     ]
+    form.new_platform.choices = [SelectChoice("", _l("As the files say"))] + [
+        SelectChoice(platform, platform_label(platform)) for platform in PLATFORMS if platform != PLATFORM_OTHER]
     return form
 
 
@@ -164,6 +167,11 @@ def imports():
         if not platform:
             form.files.errors.append(_("These files are not an order export we know (Taobao, Tmall, JD, Pinduoduo, "
                                        "Douyin), so the new shop's platform is unknown."))
+            return _page(form, 422)
+        try:
+            platform = intake.new_shop_platform(platform, form.new_platform.data)
+        except intake.ShopError as error:
+            form.new_platform.errors.append(str(error))
             return _page(form, 422)
         try:
             shop = intake.get_or_create_shop(form.new_shop.data, platform)

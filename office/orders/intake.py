@@ -699,6 +699,19 @@ def shop_stats(shop: Shop) -> dict:
     }
 
 
+def new_shop_platform(detected: str, chosen: str) -> str:
+    """The platform a new shop is created on: the one its owner chose, else the one the files
+    say. A Tmall shop's export reads as Taobao's unless it has a shop-type column, so choosing
+    天猫 for Taobao-format files is fine; choosing a platform whose format the files are not
+    raises ShopError."""
+    if not chosen:
+        return detected
+    if detected and detected != chosen and not {detected, chosen} <= SAME_NUMBERS:
+        raise ShopError(_l("These files are a %(found)s export, not %(chosen)s.", found=platform_label(detected),
+                           chosen=platform_label(chosen)))
+    return chosen
+
+
 def get_or_create_shop(name: str, platform: str) -> Shop:
     """The shop called ``name``, created on ``platform`` when there is none.
 
@@ -732,10 +745,10 @@ PARSE_PERCENT = 30
 
 
 def import_files(files: Files, by: User | None, shop: Shop | None = None, shop_name: str = "",
-                 progress: Progress | None = None) -> tuple[Shop, Report]:
+                 progress: Progress | None = None, platform: str = "") -> tuple[Shop, Report]:
     """Parse ``files`` and save them into ``shop``, or into the shop called ``shop_name``
-    (created on the platform detected from the files, in the same transaction: a refused
-    import leaves no empty shop behind).
+    (created on ``platform`` if given, else on the one detected from the files, in the same
+    transaction: a refused import leaves no empty shop behind).
 
     Raises Refused (row errors, nothing saved) or ShopError.
     """
@@ -744,7 +757,7 @@ def import_files(files: Files, by: User | None, shop: Shop | None = None, shop_n
         raise Refused(parsed.errors)
     with _transaction():
         if shop is None:
-            shop = get_or_create_shop(shop_name, parsed.platform)
+            shop = get_or_create_shop(shop_name, new_shop_platform(parsed.platform, platform))
         report = save(shop, parsed, by, progress=progress)
     return shop, report
 

@@ -713,3 +713,13 @@ def test_run_batch_with_the_taobao_export(shop, clerk):
     assert intake.run_batch(batch.id) == BATCH_DONE
     report = intake.batch_report(ImportBatch.get_by_id(batch.id))
     assert (report.orders, report.lines, report.created, report.to_dict()["paid_total"]) == (6, 7, 6, "2334.00")
+
+
+def test_cli_a_new_shop_may_say_its_platform(runner):
+    result = runner.invoke(args=["orders", "import", *TAOBAO_FILES, "--shop", "暖冬天猫店", "--platform", "tmall"])
+    assert result.exit_code == 0, result.output
+    assert Shop.get(Shop.name == "暖冬天猫店").platform == "tmall"
+    wrong = runner.invoke(args=["orders", "import", str(DATA / "jd_orders.csv"), "--shop", "京东店",
+                                "--platform", "pdd"])
+    assert wrong.exit_code == 1 and json.loads(wrong.stdout)["refused"] is True
+    assert not Shop.select().where(Shop.name == "京东店").exists()

@@ -300,3 +300,20 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 def test_an_unknown_batch_is_404(signed_in):
     assert signed_in.get("/orders/import/999").status_code == 404
+
+
+def test_a_new_shop_may_say_its_platform_when_the_files_cannot(signed_in, worker):
+    """A Tmall shop's order list often has no shop-type column and reads as Taobao's: its owner
+    says 天猫. A platform whose format the files are not is refused, with nothing saved."""
+    wrong = signed_in.post("/orders/import", data=upload(sample("jd_orders.csv"), new_shop="京东店",
+                                                         new_platform="tmall"), content_type="multipart/form-data")
+    assert wrong.status_code == 422
+    assert re.search(r'id="new_platform-error">These files are a JD export, not Tmall\.<',
+                     wrong.get_data(as_text=True))
+    assert Shop.select().count() == 0 and ImportBatch.select().count() == 0
+    right = signed_in.post("/orders/import", data=upload(sample(*TAOBAO), new_shop="暖冬天猫店",
+                                                         new_platform="tmall"), content_type="multipart/form-data")
+    assert right.status_code == 303
+    shop = Shop.get()
+    assert (shop.name, shop.platform) == ("暖冬天猫店", "tmall")
+    assert Order.select().where(Order.platform == "tmall").count() == 6
