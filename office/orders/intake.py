@@ -89,6 +89,8 @@ EVENT_CHUNK = 2000
 ROUND = 1000
 
 # Stages the platform reports, as our status, when the order arrives already past payment.
+# Our statuses before the parcel leaves: what a platform's lock or close can still stop.
+SHIPPABLE = (REVIEW, TO_SHIP)
 STAGE_STATUS = {STAGE_UNPAID: UNPAID, STAGE_SHIPPED: SHIPPED, STAGE_DELIVERED: DELIVERED, STAGE_CLOSED: CLOSED}
 # How far along an order is: a later export may move it forward, never back. REVIEW and
 # TO_SHIP share a rank: which of the two is a person's decision, not the platform's.
@@ -273,6 +275,7 @@ class _Stored:
     paid_amount: Decimal
     tracking_no: str
     is_merged_or_split: bool
+    merged_into: int | None = None
 
 
 # What a merge or split rewrote on an order, which a later export of it leaves alone.
@@ -404,7 +407,7 @@ class _Save:
             Order.paid_amount, Order.tracking_no, Order.merged_into, Order.parent))
         for no, id_, shop_id, fp, status, platform_status, paid, tracking, merged_into, parent in rows:
             found[no] = _Stored(id_, shop_id, fp, status, platform_status, Order.paid_amount.python_value(paid),
-                                tracking, merged_into is not None or parent is not None)
+                                tracking, merged_into is not None or parent is not None, merged_into)
         return found
 
     def round(self, records: Sequence[OrderRecord], fingerprints: Sequence[str]) -> None:
@@ -471,7 +474,9 @@ class _Save:
         merged or split an order, its lines, amounts and messages are ours: the platform's
         export of one of the parts must not undo the merge (nor count a closed part's
         payment again), so only its status, receiver, parcel and times are taken."""
-        keeps_lines = self._merged_or_split([row for _r, _fp, row in changed])
+        targets, children = self._merge_parts([row for _r, _fp, row in changed])
+        keeps_lines = {row.id for _r, _fp, row in changed if row.is_merged_or_split} | targets | set(children)
+        held: dict[int, str] = {}  # order id -> why it must not ship as it is
         lines: list[tuple] = []
         events: list[tuple] = []
         for record, fp, row in changed:
@@ -494,6 +499,17 @@ class _Save:
             if record.receiver_phone:
                 values["phone_tail"] = _phone_tail(record.receiver_phone)
             status = self._forward(record, row, values)
+            if _stage(record) == STAGE_CLOSED:
+                # Closed on the platform, but a merge or split spread its goods over other
+                # orders of ours: those must not ship as they are, and a person decides.
+                if row.id in targets and row.status in SHIPPABLE:
+                    values.update({"status": REVIEW, "queue": QUEUE_EXCEPTION,
+                                   "exception_reason": self._part_closed(record, "merged_in_self")})
+                    status = REVIEW
+                if row.merged_into is not None:
+                    held[row.merged_into] = self._part_closed(record, "merged_in")
+                for child in children.get(row.id, ()):
+                    held[child] = self._part_closed(record, "split_from")
             _update_order(row.id, values)
             if row.id not in keeps_lines:
                 lines.extend(_line_rows(row.id, record))
@@ -502,14 +518,31 @@ class _Save:
         for chunk in _chunks(replaced, LOOKUP_CHUNK):
             db.execute_sql(f'DELETE FROM "order_lines" WHERE "order_id" IN ({_params(len(chunk))})', chunk)
         _insert(OrderLine, LINE_FIELDS, lines, LINE_CHUNK)
+        for order_id, reason in held.items():
+            moved = Order.update(status=REVIEW, queue=QUEUE_EXCEPTION, exception_reason=reason,
+                                 updated_at=self.now).where((Order.id == order_id)
+                                                            & Order.status.in_(SHIPPABLE)).execute()
+            if moved:
+                events.append((order_id, EVENT_UPDATED, self.actor, reason, self.now))
         _insert(OrderEvent, EVENT_FIELDS, events, EVENT_CHUNK)
         self.updated += len(changed)
+
+    def _part_closed(self, record: OrderRecord, how: str) -> str:
+        texts = {
+            "merged_in_self": _l("The platform closed order %(no)s (%(status)s), but orders merged into it still "
+                                 "hold their goods: take its own goods off before shipping the rest."),
+            "merged_in": _l("Order %(no)s, merged into this one, was closed on the platform (%(status)s): take "
+                            "its goods off before shipping."),
+            "split_from": _l("Order %(no)s, which this one was split from, was closed on the platform "
+                             "(%(status)s): do not ship this part unless the platform still wants it."),
+        }
+        return str(texts[how]) % {"no": record.order_no, "status": record.platform_status or "—"}
 
     def _forward(self, record: OrderRecord, row: _Stored, values: dict) -> str:
         """Our status after this export (written into ``values``); never moved back."""
         stage = _stage(record)
         if stage == STAGE_PAID:
-            if row.status in (REVIEW, TO_SHIP) and is_locked(record.platform_status):
+            if row.status in SHIPPABLE and is_locked(record.platform_status):
                 # The one move back: the platform now forbids shipping it (a cancel or refund
                 # being handled), so it leaves the warehouse's work until a person resolves it.
                 values.update({"status": REVIEW, "queue": QUEUE_EXCEPTION,
@@ -533,14 +566,21 @@ class _Save:
             values["shipped_at"] = record.shipped_at or self.now
         return target
 
-    def _merged_or_split(self, rows: list[_Stored]) -> set[int]:
-        ids = {row.id for row in rows if row.is_merged_or_split}
+    def _merge_parts(self, rows: list[_Stored]) -> tuple[set[int], dict[int, list[int]]]:
+        """Among ``rows``: the ids of orders others were merged into, and the orders split
+        off each split one (parent id -> child ids)."""
+        targets: set[int] = set()
+        children: dict[int, list[int]] = {}
         for chunk in _chunks([row.id for row in rows], LOOKUP_CHUNK):
-            marks = _params(len(chunk))
-            found = db.execute_sql(f'SELECT "merged_into_id", "parent_id" FROM "orders" WHERE "merged_into_id" IN '
-                                   f'({marks}) OR "parent_id" IN ({marks})', chunk + chunk).fetchall()
-            ids.update(x for pair in found for x in pair if x is not None)
-        return ids
+            marks, wanted = _params(len(chunk)), set(chunk)
+            found = db.execute_sql(f'SELECT "id", "merged_into_id", "parent_id" FROM "orders" WHERE "merged_into_id" '
+                                   f'IN ({marks}) OR "parent_id" IN ({marks})', chunk + chunk).fetchall()
+            for order_id, merged_into, parent in found:
+                if merged_into in wanted:
+                    targets.add(merged_into)
+                if parent in wanted:
+                    children.setdefault(parent, []).append(order_id)
+        return targets, children
 
     def _summary(self, record: OrderRecord, row: _Stored, status: str) -> str:
         words = self.words

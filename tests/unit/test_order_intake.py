@@ -22,6 +22,7 @@ from office.models.orders import (
     CLOSED,
     DELIVERED,
     QUEUE_EXCEPTION,
+    QUEUE_REVIEW,
     QUEUE_SERVICE,
     QUEUE_WAREHOUSE,
     REVIEW,
@@ -723,3 +724,31 @@ def test_cli_a_new_shop_may_say_its_platform(runner):
                                 "--platform", "pdd"])
     assert wrong.exit_code == 1 and json.loads(wrong.stdout)["refused"] is True
     assert not Shop.select().where(Shop.name == "京东店").exists()
+
+
+def test_a_part_closed_on_the_platform_holds_what_a_merge_or_split_made_of_it(shop, clerk):
+    from office.orders import lifecycle
+
+    intake.save(shop, export(record("7301"), record("7302", row=3), record("7303", row=4)), clerk)
+    first, second, third = (Order.get(Order.order_no == no) for no in ("7301", "7302", "7303"))
+    assert {first.queue, second.queue, third.queue} <= {QUEUE_WAREHOUSE, QUEUE_SERVICE, QUEUE_REVIEW}
+    lifecycle.merge([first.id, second.id], clerk)
+    part = lifecycle.split(third.id, [third.lines[0].id], clerk)
+    closed = {"stage": STAGE_CLOSED, "platform_status": "交易关闭"}
+
+    # The merged-in order is refunded: the merged one must not ship with its goods.
+    intake.save(shop, export(record("7302", row=3, **closed)), None)
+    first = Order.get_by_id(first.id)
+    assert (first.status, first.queue) == (REVIEW, QUEUE_EXCEPTION) and "7302" in first.exception_reason
+    assert OrderEvent.select().where((OrderEvent.order == first.id) & (OrderEvent.kind == "updated")).exists()
+    # The split one is closed: it closes, and the part split off it is held.
+    intake.save(shop, export(record("7303", row=4, **closed)), None)
+    assert Order.get_by_id(third.id).status == CLOSED
+    part = Order.get_by_id(part.id)
+    assert (part.status, part.queue) == (REVIEW, QUEUE_EXCEPTION) and "7303" in part.exception_reason
+    # The merged one's own platform order is closed: held, not closed, since it holds 7302's goods.
+    Order.update(queue=QUEUE_WAREHOUSE, exception_reason="", status=TO_SHIP).where(Order.id == first.id).execute()
+    intake.save(shop, export(record("7301", **closed)), None)
+    first = Order.get_by_id(first.id)
+    assert (first.status, first.queue, first.platform_status) == (REVIEW, QUEUE_EXCEPTION, "交易关闭")
+    assert "7301" in first.exception_reason
