@@ -99,7 +99,7 @@ def up(migrator, db):
         exception_reason = CharField(max_length=300, default="")
         is_priority = BooleanField(default=False)
         buyer_nick = CharField(max_length=80, default="", index=True)
-        receiver_name = CharField(max_length=80, default="")
+        receiver_name = CharField(max_length=80, default="", index=True)
         receiver_phone = CharField(max_length=40, default="")
         phone_tail = CharField(max_length=4, default="", index=True)
         receiver_address = CharField(max_length=300, default="")

@@ -106,7 +106,7 @@ class Order(BaseModel):
     exception_reason = CharField(max_length=300, default="")  # non-empty: in the exception queue
     is_priority = BooleanField(default=False)
     buyer_nick = CharField(max_length=80, default="", index=True)
-    receiver_name = CharField(max_length=80, default="")
+    receiver_name = CharField(max_length=80, default="", index=True)  # the lookup box finds it whole
     receiver_phone = CharField(max_length=40, default="")
     # Last four digits of the phone: platforms export masked numbers (138****5678), and
     # customer service searches by the tail the buyer reads out.

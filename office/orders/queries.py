@@ -153,7 +153,8 @@ def lookup(text: str, user: User, limit: int = LOOKUP_LIMIT) -> Select:
     """Orders customer service means by ``text``, newest first, shop joined:
 
     - the order number, whole or (from PREFIX_MIN characters) its start;
-    - the buyer's nick, whole or its start;
+    - the buyer's nick, whole or its start; the receiver's name, whole (only where the
+      platform or the ERP sent it unmasked);
     - a phone number: the whole number (also finding orders whose platform exported it masked,
       138****5678), or only its last four digits (Order.phone_tail);
     - the tracking number.
@@ -172,6 +173,8 @@ def lookup(text: str, user: User, limit: int = LOOKUP_LIMIT) -> Select:
         condition |= Order.order_no.startswith(compact)
     if len(text) >= 2:
         condition |= Order.buyer_nick.startswith(text)
+        if "*" not in text:
+            condition |= Order.receiver_name == text
     digits = _phone_digits(text)
     if len(digits) == 4:
         condition |= Order.phone_tail == digits

@@ -230,6 +230,8 @@ def lookup_world(app):
         "tracking": make_order(shop, status=m.SHIPPED, courier="顺丰速运", tracking_no="SF1234567890123"),
         "number": make_order(shop, order_no="3088123456789012345"),
         "tail": make_order(shop, receiver_phone="15800001111"),
+        "name": make_order(shop, receiver_name="刘晓燕", buyer_nick="小燕子"),
+        "masked_name": make_order(shop, receiver_name="刘**", buyer_nick="刘家铺子"),
     }
 
 
@@ -246,6 +248,8 @@ def lookup_world(app):
     ("tb_", ["phone"]),  # its start
     ("3088123456789012345", ["number"]),  # the order number
     ("30881234", ["number"]),  # its start
+    ("刘晓燕", ["name"]),  # the receiver's name, whole, where it came unmasked
+    ("刘**", []),  # a mask matches nobody in particular
     ("nobody", []),
 ])
 def test_lookup_finds_by_every_key(client, service, lookup_world, text, keys):
