@@ -861,6 +861,9 @@ class _BatchProgress:
             self.percent = percent
             _progress_store().put(self.key, percent)
 
+    def parsing(self, done: int, total: int) -> None:
+        self.set(PARSE_PERCENT * done // total if total else PARSE_PERCENT)
+
     def saving(self, done: int, total: int) -> None:
         self.set(PARSE_PERCENT + (100 - PARSE_PERCENT) * done // total if total else 100)
 
@@ -900,8 +903,7 @@ def run_batch(batch_id: int) -> str:
     try:
         if batch.shop_id is None:
             raise RuntimeError("the shop of this import no longer exists")
-        parsed = formats.parse(batch_files(batch))
-        progress.set(PARSE_PERCENT)
+        parsed = formats.parse(batch_files(batch), progress=progress.parsing)
         if parsed.errors:
             raise Refused(parsed.errors)
         # The outcome commits with the orders: a batch is done exactly when they are saved.

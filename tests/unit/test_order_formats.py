@@ -573,3 +573,20 @@ def test_the_samples_are_what_make_samples_writes(tmp_path):
     assert written, "make_samples wrote nothing"
     for relative in written:
         assert (tmp_path / relative).read_bytes() == (DATA / relative).read_bytes(), f"{relative}: run make_samples.py"
+
+
+def test_parsing_tells_its_progress_by_the_bytes_read(tmp_path):
+    """The import job's bar moves while a large export is read, not only while it is saved."""
+    from tests.data.orders.make_samples import write_large_taobao
+
+    files = [(path.name, path.read_bytes()) for path in write_large_taobao(tmp_path, 4000, 2)]
+    total = sum(len(data) for _name, data in files)
+    assert total > 2 * (1 << 20)  # several chunks
+    told = []
+    parsed = parse(files, progress=lambda done, whole: told.append((done, whole)))
+    assert not parsed.errors and len(parsed.orders) == 4000
+    assert len(told) >= 3 and {whole for _done, whole in told} == {total}
+    assert [done for done, _whole in told] == sorted(done for done, _whole in told)
+    assert told[0][0] < total and told[-1] == (total, total)
+    # Without a progress nothing is told, and the result is the same.
+    assert parse(files).orders == parsed.orders

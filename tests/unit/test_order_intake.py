@@ -473,7 +473,7 @@ def test_progress_is_told_every_round(shop, monkeypatch):
 # -- the background job ------------------------------------------------------------------
 
 def fake_parse(parsed: ParsedExport, seen: list | None = None):
-    def parse(files):
+    def parse(files, progress=None):
         if seen is not None:
             seen.append(files)
         return parsed

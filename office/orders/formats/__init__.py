@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import gc
 import logging
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 
@@ -33,6 +34,7 @@ from office.models.orders import PLATFORM_DOUYIN, PLATFORM_JD, PLATFORM_PDD, PLA
 from office.orders.formats import douyin, jd, pdd, taobao
 from office.orders.formats.cells import text
 from office.orders.formats.common import MISSING, Sheet
+from office.orders.formats import tables
 from office.orders.formats.tables import Table, Unreadable, open_table
 from office.orders.labels import platform_label
 from office.orders.records import ParsedExport, RowError
@@ -69,7 +71,30 @@ def kind_of(table: Table) -> str:
     return ""
 
 
-def parse(files: list[tuple[str, bytes]]) -> ParsedExport:
+def parse(files: list[tuple[str, bytes]],
+          progress: Callable[[int, int], None] | None = None) -> ParsedExport:
+    """The orders of one platform's export (``files``: its file or files as uploaded), or
+    the row errors that refuse it; never raises on bad input. ``progress(done, total)`` is
+    told the bytes of CSV read so far (a workbook counts once it is read whole)."""
+    if progress is None:
+        return _parse_all(files)
+    total = sum(len(data) for _name, data in files) or 1
+    done = 0
+
+    def tell(size: int) -> None:
+        nonlocal done
+        done += size
+        progress(min(done, total), total)
+
+    token = tables.read_bytes.set(tell)
+    try:
+        return _parse_all(files)
+    finally:
+        tables.read_bytes.reset(token)
+        progress(total, total)
+
+
+def _parse_all(files: list[tuple[str, bytes]]) -> ParsedExport:
     errors: list[RowError] = []
     # A big export makes a million objects that all live to the end: the cyclic collector
     # would scan them again and again (a third of the time) and find no cycle to free.

@@ -13,7 +13,8 @@ import io
 import itertools
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -23,6 +24,9 @@ from office.orders.formats.cells import header_key, header_label
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (OLE2)
 CHUNK = 1 << 20
+# Told the size of each chunk of CSV read, while formats.parse has a progress to report
+# (the import job's progress bar); a context variable, so each job's thread has its own.
+read_bytes: ContextVar[Callable[[int], None] | None] = ContextVar("read_bytes", default=None)
 
 
 class Unreadable(Exception):
@@ -103,7 +107,10 @@ def _lines(data: bytes, encoding: str) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder(encoding)()
     view = memoryview(data)
     rest = ""
+    tell = read_bytes.get()
     for start in range(0, len(data), CHUNK):
+        if tell is not None:
+            tell(min(CHUNK, len(data) - start))
         pieces = (rest + decoder.decode(view[start:start + CHUNK])).split("\n")
         rest = pieces.pop()
         yield from pieces
