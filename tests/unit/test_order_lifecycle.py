@@ -447,6 +447,28 @@ def test_split_refusals(app, clerk):
     assert _line_orders(order) == lines and _events(order) == []
 
 
+def test_merges_at_once_never_count_a_payment_twice(app, clerk):
+    """Twenty clicks of one merge, and two people merging the same orders the other way round:
+    each order ends in exactly one place and the shop's paid total does not change."""
+    from office.db import db
+
+    target, other, third = (_order(m.REVIEW, lines=(price,)) for price in ("100.00", "30.50", "19.90"))
+    paid = sum(o.paid_amount for o in (target, other, third))
+    db.close()
+    results = at_once(app, [lambda: lifecycle.merge([target.id, other.id], clerk) for _ in range(10)]
+                      + [lambda: lifecycle.merge([third.id, other.id], clerk) for _ in range(10)],
+                      expected=(OrderError,))
+    merged = [r for r in results if isinstance(r, Order)]
+    assert len(merged) == 1
+    survivor = merged[0].id
+    closed = [o for o in (target, other, third) if _fresh(o).status == m.CLOSED]
+    assert [o.id for o in closed] == [other.id] and _fresh(other).merged_into_id == survivor
+    orders = [_fresh(o) for o in (target, other, third)]
+    assert sum(o.paid_amount for o in orders) == paid
+    assert OrderLine.select().where(OrderLine.order == other.id).count() == 0
+    assert len(_events(other)) == 1
+
+
 def test_twenty_splits_of_one_line_at_once_split_once(app, clerk):
     from office.db import db
 
