@@ -7,14 +7,15 @@ exports into records), intake.py (saving records: idempotent, all or nothing, th
 report), validation.py (problems on arrival → the exception queue), routing.py (rules →
 queues), lifecycle.py (status moves, priority, merge, split, courier and tracking, the
 timeline), logistics.py (orders not picked up or stuck), queries.py (lists, lookup, board),
-notes.py (shipping notes, barcodes); views.py, import_views.py, board_views.py,
-rule_views.py, note_views.py. Rules never import views or tasks.
+notes.py (shipping notes, barcodes), entry.py (orders typed in by hand); views.py,
+entry_views.py, import_views.py, board_views.py, rule_views.py, note_views.py. Rules never
+import views or tasks.
 """
 from flask import Blueprint
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
-from office.orders import board_views, import_views, note_views, rule_views, views  # noqa: E402,F401  (routes)
+from office.orders import board_views, entry_views, import_views, note_views, rule_views, views  # noqa: E402,F401  (routes)
 
 
 @bp.app_template_global()

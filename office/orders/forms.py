@@ -1,14 +1,29 @@
 """Forms of the order desk and the order page: the desk's filter (GET, no token), shipping
-(courier + tracking number) and resolving an exception. Bare buttons use office.forms.EmptyForm."""
+(courier + tracking number), resolving an exception, and an order typed in by hand. Bare
+buttons use office.forms.EmptyForm."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from office.forms import Form
 from office.orders.labels import PLATFORM_LABELS, QUEUE_LABELS
 from office.orders.lifecycle import RESOLVE_QUEUES
+
+# Item rows on the new-order form: enough for a hand-typed order, no script needed to add one.
+ENTRY_LINES = 5
 
 class DeskFilterForm(Form):
     """The desk's filters, read from the query string (a GET form: no CSRF token)."""
@@ -44,3 +59,62 @@ class ResolveForm(Form):
 
     def set_choices(self) -> None:
         self.queue.choices = [(q, QUEUE_LABELS[q]) for q in RESOLVE_QUEUES]
+
+
+def _typed(field) -> bool:
+    return bool(field.raw_data and str(field.raw_data[0]).strip())
+
+
+class EntryLineForm(Form):
+    """One item of a typed-in order; a row left empty is no item."""
+
+    class Meta:
+        csrf = False  # a row of OrderEntryForm, which carries the token
+
+    title = StringField(_l("Item"), validators=[Optional(), Length(max=200)])
+    sku_code = StringField(_l("SKU code"), validators=[Optional(), Length(max=64)])
+    quantity = IntegerField(_l("Qty"), validators=[Optional(), NumberRange(min=1, max=100000)])
+    unit_price = DecimalField(_l("Price"), places=2, validators=[Optional(), NumberRange(min=0, max=1000000)])
+
+    def is_empty(self) -> bool:
+        return not any(_typed(field) for field in (self.title, self.sku_code, self.quantity, self.unit_price))
+
+    def check(self) -> bool:
+        """A filled row needs a title or SKU, a quantity and a price; errors go on the row."""
+        if self.is_empty():
+            return True
+        if not ((self.title.data or "").strip() or (self.sku_code.data or "").strip()):
+            self.title.errors.append(_l("Give the item a title or a SKU code."))
+        if self.quantity.data is None and not self.quantity.errors:
+            self.quantity.errors.append(_l("Enter the quantity."))
+        if self.unit_price.data is None and not self.unit_price.errors:
+            self.unit_price.errors.append(_l("Enter the price."))
+        return not (self.title.errors or self.quantity.errors or self.unit_price.errors)
+
+
+class OrderEntryForm(Form):
+    """新建订单: an order typed in by hand (office.orders.entry)."""
+
+    shop = SelectField(_l("Shop"), coerce=int, validators=[DataRequired(_l("Choose the shop."))])
+    order_no = StringField(_l("Order number"), validators=[Optional(), Length(max=64)])
+    buyer_nick = StringField(_l("Buyer"), validators=[Optional(), Length(max=80)])
+    receiver_name = StringField(_l("Receiver name"), validators=[DataRequired(_l("Enter the receiver.")),
+                                                                 Length(max=80)])
+    receiver_phone = StringField(_l("Receiver phone"), validators=[DataRequired(_l("Enter the receiver's phone.")),
+                                                                   Length(max=40)])
+    receiver_address = StringField(_l("Receiver address"), validators=[
+        DataRequired(_l("Enter the delivery address.")), Length(max=300)])
+    buyer_message = TextAreaField(_l("Buyer message"), validators=[Optional(), Length(max=2000)])
+    seller_memo = TextAreaField(_l("Seller memo"), validators=[Optional(), Length(max=2000)])
+    lines = FieldList(FormField(EntryLineForm), min_entries=ENTRY_LINES, max_entries=ENTRY_LINES)
+    shipping_fee = DecimalField(_l("Shipping fee"), places=2, default=Decimal("0.00"),
+                                validators=[Optional(), NumberRange(min=0, max=100000)])
+    discount = DecimalField(_l("Discount"), places=2, default=Decimal("0.00"),
+                            validators=[Optional(), NumberRange(min=0, max=1000000)])
+
+    lines_problem: str | None = None  # about the items as a whole (none given), shown above them
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        rows_ok = all([row.form.check() for row in self.lines])  # every row judged, not the first bad one
+        return valid and rows_ok

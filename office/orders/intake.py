@@ -61,7 +61,7 @@ from office.models.people import User
 from office.orders import formats, routing, validation
 from office.orders.formats.status import is_locked
 from office.orders.labels import platform_label, status_label
-from office.orders.lifecycle import EVENT_IMPORTED, EVENT_RECEIVED, EVENT_UPDATED
+from office.orders.lifecycle import EVENT_CREATED, EVENT_IMPORTED, EVENT_RECEIVED, EVENT_UPDATED
 from office.orders.records import (
     STAGE_CLOSED,
     STAGE_DELIVERED,
@@ -75,9 +75,6 @@ from office.orders.records import (
 from office.rules import RuleError
 
 log = logging.getLogger(__name__)
-
-# Typed-in orders (SOURCE_MANUAL); the other timeline kinds are lifecycle's.
-EVENT_CREATED = "created"
 
 # SQLite allows 32,766 bound values per statement, PostgreSQL 65,535: these chunks stay
 # far below both with every column bound.

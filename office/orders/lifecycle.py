@@ -78,6 +78,7 @@ RESOLVE_QUEUES = (QUEUE_SERVICE, QUEUE_REVIEW, QUEUE_WAREHOUSE)
 # Timeline event kinds (OrderEvent.kind, at most 20 characters).
 EVENT_IMPORTED = "imported"  # created by an import of the platform's export
 EVENT_RECEIVED = "received"  # created through the JSON API
+EVENT_CREATED = "created"  # typed in by hand (office.orders.entry)
 EVENT_UPDATED = "updated"  # a later export changed it
 EVENT_MOVED = "moved"
 EVENT_PRIORITY = "priority"
@@ -94,6 +95,7 @@ EVENT_REVEALED = "revealed"  # someone read the unmasked phone or address
 EVENT_LABELS = {
     EVENT_IMPORTED: _l("Imported"),
     EVENT_RECEIVED: _l("Received through the API"),
+    EVENT_CREATED: _l("Entered by hand"),
     EVENT_UPDATED: _l("Updated from the platform"),
     EVENT_MOVED: _l("Status changed"),
     EVENT_PRIORITY: _l("Priority"),

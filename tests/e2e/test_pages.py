@@ -44,7 +44,7 @@ ADMIN_PAGES = {
 SERVICE_PAGES = {
     "orders": "/orders/", "orders-exceptions": "/orders/?queue=exception",
     "orders-lookup": "/orders/lookup?q=13857126688", "order": "/orders/1", "orders-board": "/orders/board",
-    "order-notes": "/orders/notes?ids=1,2", "orders-import": "/orders/import", "api-tokens": "/api/tokens",
+    "order-notes": "/orders/notes?ids=1,2", "orders-import": "/orders/import", "order-new": "/orders/new", "api-tokens": "/api/tokens",
 }
 STAFF_PAGES = {"home-staff": "/", "forbidden": "/people/manage", "post-staff": "/feed/2", "inbox-staff": "/inbox/",
                "notices-staff": "/notices/", "notice-staff": "/notices/1", "memos-staff": "/memos/",

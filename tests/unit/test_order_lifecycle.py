@@ -486,7 +486,7 @@ def test_twenty_splits_of_one_line_at_once_split_once(app, clerk):
 
 def test_every_event_kind_has_a_label_and_record_publishes_once(app, clerk):
     kinds = [value for name, value in vars(lifecycle).items() if name.startswith("EVENT_") and name != "EVENT_LABELS"]
-    assert len(kinds) == 14 and all(len(kind) <= 20 for kind in kinds)
+    assert len(kinds) == 15 and all(len(kind) <= 20 for kind in kinds)
     assert all(lifecycle.event_label(kind) != kind for kind in kinds)
     assert lifecycle.event_label("something_new") == "something_new"
     order = _order()

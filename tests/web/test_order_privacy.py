@@ -32,6 +32,9 @@ ORDER_URLS = [
     ("get", "/orders/board"),
     ("post", "/orders/board/{order}/ship"),
     ("get", "/orders/notes?ids={order}"),
+    # Orders typed in by hand.
+    ("get", "/orders/new"),
+    ("post", "/orders/new"),
     # Imports.
     ("get", "/orders/import"),
     ("post", "/orders/import"),
@@ -53,7 +56,7 @@ ORDER_URLS = [
 ORDER_ENDPOINTS = {
     "orders.index", "orders.lookup", "orders.bulk_priority", "orders.show", "orders.move", "orders.ship",
     "orders.priority", "orders.resolve", "orders.merge", "orders.split", "orders.reveal",
-    "orders.board", "orders.board_ship", "orders.notes", "orders.imports", "orders.import_batch",
+    "orders.board", "orders.board_ship", "orders.notes", "orders.create", "orders.imports", "orders.import_batch",
     "orders.rules", "orders.rule_create", "orders.rule_row", "orders.rule_edit", "orders.rule_delete",
     "orders.rule_move",
     "api.tokens", "api.token_create", "api.token_revoke",
