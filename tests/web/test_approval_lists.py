@@ -352,3 +352,14 @@ def test_list_query_count_does_not_grow(client, auth, org, tab):
     assert 0 < len(_ids(first)) < len(_ids(second)) <= 30
     with assert_query_count(3):  # paging: session user, the forms, one page
         hx(client, "get", f"/approvals/?tab={tab}&before=999999", target="approval-list")
+
+
+def test_the_page_links_to_out_of_office_and_for_admins_to_the_forms(client, auth, org):
+    from tests.factories import make_user
+
+    auth.login(org["staff"])
+    body = client.get("/approvals/").get_data(as_text=True)
+    assert 'href="/approvals/delegation"' in body and 'href="/approvals/templates"' not in body
+    auth.logout()
+    auth.login(make_user("boss", role="admin", display_name="周敏"))
+    assert 'href="/approvals/templates"' in client.get("/approvals/").get_data(as_text=True)
