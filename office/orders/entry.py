@@ -20,6 +20,7 @@ from office.orders.records import STAGE_PAID, ZERO, LineRecord, OrderRecord, Par
 from office.rules import RuleError
 
 BEIJING = dt.timedelta(hours=8)
+MAX_AMOUNT = Decimal("9999999999.99")  # the amount columns' numeric(12, 2)
 
 
 class EntryError(RuleError):
@@ -36,9 +37,10 @@ class EntryLine:
 
 def new_order_no(now: dt.datetime | None = None) -> str:
     """A number for an order that has none on any platform: SD, Beijing date and time, and
-    three random digits (two people entering orders in the same second still differ)."""
+    six random digits (two people entering orders in the same second still differ; a clash
+    anyway is refused by intake, never saved over the other)."""
     beijing = (now or utcnow()) + BEIJING
-    return f"SD{beijing:%Y%m%d%H%M%S}{secrets.randbelow(1000):03d}"
+    return f"SD{beijing:%Y%m%d%H%M%S}{secrets.randbelow(10**6):06d}"
 
 
 def enter_order(shop: Shop, by: User, lines: list[EntryLine], order_no: str = "", buyer_nick: str = "",
@@ -52,7 +54,8 @@ def enter_order(shop: Shop, by: User, lines: list[EntryLine], order_no: str = ""
     sends it to the exception queue), with a "created" timeline row.
 
     Raises:
-        EntryError: no line, a discount above the goods, or an order number already stored.
+        EntryError: no line, a discount above the goods, an amount too large, or an order
+            number already stored.
         intake.Refused: a value too long, or another import holding the database.
     """
     now = now or utcnow()
@@ -63,6 +66,8 @@ def enter_order(shop: Shop, by: User, lines: list[EntryLine], order_no: str = ""
     goods = sum((line.amount for line in records), ZERO)
     if discount > goods:
         raise EntryError(_l("The discount is more than the goods are worth."), field="discount")
+    if goods + shipping_fee > MAX_AMOUNT:
+        raise EntryError(_l("The amounts are too large for one order."), field="lines")
     order_no = "".join((order_no or "").split()) or new_order_no(now)
     if Order.select().where((Order.platform == shop.platform) & (Order.order_no == order_no)).exists():
         raise EntryError(_l("Order %(no)s is already stored: open it rather than entering it again.", no=order_no))
@@ -72,5 +77,8 @@ def enter_order(shop: Shop, by: User, lines: list[EntryLine], order_no: str = ""
         buyer_message=buyer_message.strip(), seller_memo=seller_memo.strip(), goods_amount=goods,
         shipping_fee=shipping_fee, discount=discount, paid_amount=goods - discount + shipping_fee,
         placed_at=now, paid_at=now, lines=records)
-    intake.save(shop, ParsedExport(platform=shop.platform, orders=[record]), by, source=SOURCE_MANUAL)
+    # create_only: the check above is for a quick answer; the one inside save's transaction
+    # is what stops two people saving one number at once.
+    intake.save(shop, ParsedExport(platform=shop.platform, orders=[record]), by, source=SOURCE_MANUAL,
+                create_only=True)
     return Order.get((Order.platform == shop.platform) & (Order.order_no == order_no))

@@ -61,6 +61,19 @@ class ResolveForm(Form):
         self.queue.choices = [(q, QUEUE_LABELS[q]) for q in RESOLVE_QUEUES]
 
 
+class MoneyField(DecimalField):
+    """An amount in yuan with at most two decimals: NaN, Infinity and 0.001 are refused here,
+    not left to the number validators (NumberRange fails on a signalling NaN)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is None:
+            return
+        if not self.data.is_finite() or self.data != self.data.quantize(Decimal("0.01")):
+            self.data = None
+            raise ValueError(_l("Enter an amount such as 129 or 129.50."))
+
+
 def _typed(field) -> bool:
     return bool(field.raw_data and str(field.raw_data[0]).strip())
 
@@ -74,7 +87,7 @@ class EntryLineForm(Form):
     title = StringField(_l("Item"), validators=[Optional(), Length(max=200)])
     sku_code = StringField(_l("SKU code"), validators=[Optional(), Length(max=64)])
     quantity = IntegerField(_l("Qty"), validators=[Optional(), NumberRange(min=1, max=100000)])
-    unit_price = DecimalField(_l("Price"), places=2, validators=[Optional(), NumberRange(min=0, max=1000000)])
+    unit_price = MoneyField(_l("Price"), places=2, validators=[Optional(), NumberRange(min=0, max=1000000)])
 
     def is_empty(self) -> bool:
         return not any(_typed(field) for field in (self.title, self.sku_code, self.quantity, self.unit_price))
@@ -107,9 +120,9 @@ class OrderEntryForm(Form):
     buyer_message = TextAreaField(_l("Buyer message"), validators=[Optional(), Length(max=2000)])
     seller_memo = TextAreaField(_l("Seller memo"), validators=[Optional(), Length(max=2000)])
     lines = FieldList(FormField(EntryLineForm), min_entries=ENTRY_LINES, max_entries=ENTRY_LINES)
-    shipping_fee = DecimalField(_l("Shipping fee"), places=2, default=Decimal("0.00"),
+    shipping_fee = MoneyField(_l("Shipping fee"), places=2, default=Decimal("0.00"),
                                 validators=[Optional(), NumberRange(min=0, max=100000)])
-    discount = DecimalField(_l("Discount"), places=2, default=Decimal("0.00"),
+    discount = MoneyField(_l("Discount"), places=2, default=Decimal("0.00"),
                             validators=[Optional(), NumberRange(min=0, max=1000000)])
 
     lines_problem: str | None = None  # about the items as a whole (none given), shown above them

@@ -59,7 +59,7 @@ from office.models.orders import (
 )
 from office.models.people import User
 from office.orders import formats, routing, validation
-from office.orders.formats.status import is_locked
+from office.orders.formats.status import is_locked, stage_of
 from office.orders.labels import platform_label, status_label
 from office.orders.lifecycle import EVENT_CREATED, EVENT_IMPORTED, EVENT_RECEIVED, EVENT_UPDATED
 from office.orders.records import (
@@ -253,6 +253,14 @@ def _stage(record: OrderRecord) -> str:
     return STAGE_PAID if record.paid_at else STAGE_UNPAID
 
 
+def _stops_shipping(record: OrderRecord, row: _Stored) -> bool:
+    """This export newly closes or locks the order on the platform: judged on the change, so
+    a later export of the same state (a new memo, say) does not undo what a person resolved."""
+    if _stage(record) == STAGE_CLOSED:
+        return stage_of(row.platform_status) != STAGE_CLOSED if row.platform_status else True
+    return is_locked(record.platform_status) and not is_locked(row.platform_status)
+
+
 def _cut(text: str, limit: int) -> str:
     text = text or ""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -381,8 +389,10 @@ def _by_order_no(platform: str, order_nos: list[str], fields) -> list[tuple]:
 class _Save:
     """One call of ``save``: the state shared by its rounds."""
 
-    def __init__(self, shop: Shop, platform: str, records: Sequence[OrderRecord], by: User | None, source: str):
+    def __init__(self, shop: Shop, platform: str, records: Sequence[OrderRecord], by: User | None, source: str,
+                 create_only: bool = False):
         self.shop = shop
+        self.create_only = create_only
         self.platform = platform
         self.records = records
         self.actor = by.id if by is not None else None
@@ -415,6 +425,9 @@ class _Save:
             row = stored.get(record.order_no)
             if row is None:
                 new.append((record, fp))
+            elif self.create_only:
+                self.conflicts.append(_row_error(record, _l("Order number"), _l(
+                    "Order %(no)s is already stored: open it rather than entering it again.", no=record.order_no)))
             elif row.shop_id != self.shop.id:
                 self.conflicts.append(self._conflict(record, row))
             elif row.fingerprint == fp:
@@ -473,7 +486,7 @@ class _Save:
         payment again), so only its status, receiver, parcel and times are taken."""
         targets, children = self._merge_parts([row for _r, _fp, row in changed])
         keeps_lines = {row.id for _r, _fp, row in changed if row.is_merged_or_split} | targets | set(children)
-        held: dict[int, str] = {}  # order id -> why it must not ship as it is
+        held: dict[int, list[str]] = {}  # order id -> why it must not ship as it is
         lines: list[tuple] = []
         events: list[tuple] = []
         for record, fp, row in changed:
@@ -496,42 +509,70 @@ class _Save:
             if record.receiver_phone:
                 values["phone_tail"] = _phone_tail(record.receiver_phone)
             status = self._forward(record, row, values)
-            if _stage(record) == STAGE_CLOSED:
-                # Closed on the platform, but a merge or split spread its goods over other
-                # orders of ours: those must not ship as they are, and a person decides.
+            stopped = _stops_shipping(record, row)
+            if stopped and (row.id in targets or row.merged_into is not None or row.id in children):
+                # Closed or locked on the platform, but a merge or split spread its goods over
+                # other orders of ours: those must not ship as they are, and a person decides.
                 if row.id in targets and row.status in SHIPPABLE:
                     values.update({"status": REVIEW, "queue": QUEUE_EXCEPTION,
-                                   "exception_reason": self._part_closed(record, "merged_in_self")})
+                                   "exception_reason": self._part_stopped(record, "merged_in_self")})
                     status = REVIEW
-                if row.merged_into is not None:
-                    held[row.merged_into] = self._part_closed(record, "merged_in")
-                for child in children.get(row.id, ()):
-                    held[child] = self._part_closed(record, "split_from")
+                for holder, how in self._holders(row):
+                    held.setdefault(holder, []).append(self._part_stopped(record, how))
             _update_order(row.id, values)
             if row.id not in keeps_lines:
                 lines.extend(_line_rows(row.id, record))
-            events.append((row.id, EVENT_UPDATED, self.actor, self._summary(record, row, status), self.now))
+            events.append((row.id, EVENT_UPDATED, self.actor,
+                           self._summary(record, row, status, amounts_kept=row.id in keeps_lines), self.now))
         replaced = [row.id for _r, _fp, row in changed if row.id not in keeps_lines]
         for chunk in _chunks(replaced, LOOKUP_CHUNK):
             db.execute_sql(f'DELETE FROM "order_lines" WHERE "order_id" IN ({_params(len(chunk))})', chunk)
         _insert(OrderLine, LINE_FIELDS, lines, LINE_CHUNK)
-        for order_id, reason in held.items():
-            moved = Order.update(status=REVIEW, queue=QUEUE_EXCEPTION, exception_reason=reason,
-                                 updated_at=self.now).where((Order.id == order_id)
-                                                            & Order.status.in_(SHIPPABLE)).execute()
-            if moved:
-                events.append((order_id, EVENT_UPDATED, self.actor, reason, self.now))
+        if held:
+            current = dict(Order.select(Order.id, Order.exception_reason).where(
+                Order.id.in_(list(held)) & Order.status.in_(SHIPPABLE)).tuples())
+            for order_id, reasons in held.items():
+                if order_id not in current:
+                    continue  # shipped or closed meanwhile: nothing left to stop
+                reason = "；".join(dict.fromkeys([current[order_id], *reasons] if current[order_id] else reasons))
+                Order.update(status=REVIEW, queue=QUEUE_EXCEPTION, exception_reason=_cut(reason, 300),
+                             updated_at=self.now).where(Order.id == order_id).execute()
+                events.append((order_id, EVENT_UPDATED, self.actor, "；".join(reasons), self.now))
         _insert(OrderEvent, EVENT_FIELDS, events, EVENT_CHUNK)
         self.updated += len(changed)
 
-    def _part_closed(self, record: OrderRecord, how: str) -> str:
+    def _holders(self, row: _Stored) -> list[tuple[int, str]]:
+        """The orders of ours that may now carry goods of ``row``'s platform order, each with
+        how ("merged_in": it was merged into that one; "split_from": that one was split off
+        it; "carries": further on, through later merges and splits of those)."""
+        found: list[tuple[int, str]] = []
+        seen = {row.id}
+        frontier = [row.id]
+        while frontier:
+            rows = list(Order.select(Order.id, Order.merged_into, Order.parent)
+                        .where(Order.id.in_(frontier) | Order.parent.in_(frontier)).tuples())
+            first = frontier == [row.id]
+            frontier = []
+            for order_id, merged_into, parent in rows:
+                steps = ((order_id, "split_from") if parent in seen else None,
+                         (merged_into, "merged_in") if order_id in seen and merged_into is not None else None)
+                for step in steps:
+                    if step is not None and step[0] not in seen:
+                        seen.add(step[0])
+                        found.append((step[0], step[1] if first else "carries"))
+                        frontier.append(step[0])
+        return found
+
+    def _part_stopped(self, record: OrderRecord, how: str) -> str:
         texts = {
-            "merged_in_self": _l("The platform closed order %(no)s (%(status)s), but orders merged into it still "
+            "merged_in_self": _l("The platform stopped order %(no)s (%(status)s), but orders merged into it still "
                                  "hold their goods: take its own goods off before shipping the rest."),
-            "merged_in": _l("Order %(no)s, merged into this one, was closed on the platform (%(status)s): take "
+            "merged_in": _l("Order %(no)s, merged into this one, was stopped on the platform (%(status)s): take "
                             "its goods off before shipping."),
-            "split_from": _l("Order %(no)s, which this one was split from, was closed on the platform "
+            "split_from": _l("Order %(no)s, which this one was split from, was stopped on the platform "
                              "(%(status)s): do not ship this part unless the platform still wants it."),
+            "carries": _l("Goods of order %(no)s, stopped on the platform (%(status)s), may be in this order "
+                          "(merged or split since): take them off before shipping."),
         }
         return str(texts[how]) % {"no": record.order_no, "status": record.platform_status or "—"}
 
@@ -539,7 +580,7 @@ class _Save:
         """Our status after this export (written into ``values``); never moved back."""
         stage = _stage(record)
         if stage == STAGE_PAID:
-            if row.status in SHIPPABLE and is_locked(record.platform_status):
+            if row.status in SHIPPABLE and is_locked(record.platform_status) and not is_locked(row.platform_status):
                 # The one move back: the platform now forbids shipping it (a cancel or refund
                 # being handled), so it leaves the warehouse's work until a person resolves it.
                 values.update({"status": REVIEW, "queue": QUEUE_EXCEPTION,
@@ -579,7 +620,7 @@ class _Save:
                     children.setdefault(parent, []).append(order_id)
         return targets, children
 
-    def _summary(self, record: OrderRecord, row: _Stored, status: str) -> str:
+    def _summary(self, record: OrderRecord, row: _Stored, status: str, amounts_kept: bool = False) -> str:
         words = self.words
         if words is None:
             # Translated once per save, not once per order.
@@ -594,7 +635,7 @@ class _Save:
         if status != row.status:
             labels = words["labels"]
             parts.append(words["status"] % {"old": labels.get(row.status, row.status), "new": labels[status]})
-        if record.paid_amount != row.paid_amount:
+        if record.paid_amount != row.paid_amount and not amounts_kept:
             parts.append(words["paid"] % {"old": f"{row.paid_amount:.2f}", "new": f"{record.paid_amount:.2f}"})
         if record.tracking_no and record.tracking_no != row.tracking_no:
             parts.append(words["tracking"] % {"no": record.tracking_no})
@@ -664,7 +705,7 @@ def _transaction():
 
 
 def save(shop: Shop, parsed: ParsedExport, by: User | None, source: str = SOURCE_IMPORT,
-         progress: Progress | None = None) -> Report:
+         progress: Progress | None = None, create_only: bool = False) -> Report:
     """Save ``parsed`` into ``shop``, all or nothing, in one transaction.
 
     New orders are created (paid ones validated and routed); changed ones updated (status
@@ -676,6 +717,8 @@ def save(shop: Shop, parsed: ParsedExport, by: User | None, source: str = SOURCE
         by: who imports (the timeline's actor), or None for a job without a person.
         source: SOURCE_IMPORT, SOURCE_API or SOURCE_MANUAL.
         progress: called as ``progress(done, total)`` every ``ROUND`` orders.
+        create_only: refuse an order number already stored (an order typed in by hand),
+            judged inside the transaction, so two people saving one number cannot both win.
 
     Raises:
         Refused: ``parsed`` has errors, an order number repeats or is already stored under
@@ -694,7 +737,7 @@ def save(shop: Shop, parsed: ParsedExport, by: User | None, source: str = SOURCE
     fingerprints = [fingerprint(record) for record in records]
     with _transaction():
         _lock_platform(platform)
-        work = _Save(shop, platform, records, by, source)
+        work = _Save(shop, platform, records, by, source, create_only)
         done = 0
         for start in range(0, total, ROUND):
             chunk = records[start:start + ROUND]

@@ -16,7 +16,7 @@ from peewee import JOIN, SQL, Select, fn
 from office.models import orders as m
 from office.models.orders import Order, OrderEvent, OrderLine, RoutingRule, Shop
 from office.models.people import User
-from office.orders.access import can_work_orders, mask_phone
+from office.orders.access import can_see_customer_data, can_work_orders, mask_phone
 
 PAGE_SIZE = 30
 LOOKUP_LIMIT = 50
@@ -154,7 +154,7 @@ def lookup(text: str, user: User, limit: int = LOOKUP_LIMIT) -> Select:
 
     - the order number, whole or (from PREFIX_MIN characters) its start;
     - the buyer's nick, whole or its start; the receiver's name, whole (only where the
-      platform or the ERP sent it unmasked);
+      platform or the ERP sent it unmasked, and only for who may see customer data);
     - a phone number: the whole number (also finding orders whose platform exported it masked,
       138****5678), or only its last four digits (Order.phone_tail);
     - the tracking number.
@@ -173,7 +173,8 @@ def lookup(text: str, user: User, limit: int = LOOKUP_LIMIT) -> Select:
         condition |= Order.order_no.startswith(compact)
     if len(text) >= 2:
         condition |= Order.buyer_nick.startswith(text)
-        if "*" not in text:
+        if "*" not in text and can_see_customer_data(user):
+            # Only for who may read the name: for the others it would confirm a masked one.
             condition |= Order.receiver_name == text
     digits = _phone_digits(text)
     if len(digits) == 4:

@@ -575,6 +575,14 @@ def test_the_samples_are_what_make_samples_writes(tmp_path):
         assert (tmp_path / relative).read_bytes() == (DATA / relative).read_bytes(), f"{relative}: run make_samples.py"
 
 
+def test_locked_and_released():
+    from office.orders.formats.status import is_locked
+
+    assert is_locked("锁定") and is_locked("订单锁定中") and is_locked("已冻结")
+    assert not is_locked("解除锁定") and not is_locked("等待出库") and not is_locked("")
+    assert stage_of("解除锁定") == STAGE_PAID
+
+
 def test_parsing_tells_its_progress_by_the_bytes_read(tmp_path):
     """The import job's bar moves while a large export is read, not only while it is saved."""
     from tests.data.orders.make_samples import write_large_taobao

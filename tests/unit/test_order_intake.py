@@ -752,3 +752,56 @@ def test_a_part_closed_on_the_platform_holds_what_a_merge_or_split_made_of_it(sh
     first = Order.get_by_id(first.id)
     assert (first.status, first.queue, first.platform_status) == (REVIEW, QUEUE_EXCEPTION, "交易关闭")
     assert "7301" in first.exception_reason
+
+
+def test_a_lock_or_close_reaches_the_order_carrying_the_goods_through_merges_and_splits(shop, clerk):
+    """Every reason is kept; a chain (merged into one that was merged again, a split part)
+    is followed; a person's resolution stands when the same state comes again."""
+    from office.orders import lifecycle
+
+    nos = ("7401", "7402", "7403", "7404", "7405")
+    intake.save(shop, export(*(record(no, row=i + 2) for i, no in enumerate(nos))), clerk)
+    o1, o2, o3, o4, o5 = (Order.get(Order.order_no == no) for no in nos)
+    lifecycle.merge([o2.id, o3.id], clerk)  # 7403 into 7402 ...
+    lifecycle.merge([o1.id, o2.id], clerk)  # ... and 7402 into 7401: 7401 carries 7403's goods
+    part = lifecycle.split(o4.id, [o4.lines[0].id], clerk)
+
+    # JD locks 7403 and 7404; Taobao closes 7402, in one export.
+    intake.save(shop, export(record("7403", row=2, platform_status="锁定"), record("7404", row=3,
+                                                                                  platform_status="锁定"),
+                             record("7402", row=4, stage=STAGE_CLOSED, platform_status="交易关闭")), None)
+    o1, part = Order.get_by_id(o1.id), Order.get_by_id(part.id)
+    assert (o1.status, o1.queue) == (REVIEW, QUEUE_EXCEPTION)
+    assert "7403" in o1.exception_reason and "7402" in o1.exception_reason
+    assert (part.status, part.queue) == (REVIEW, QUEUE_EXCEPTION) and "7404" in part.exception_reason
+    assert Order.get_by_id(o5.id).queue != QUEUE_EXCEPTION
+
+    # A person checked the buyer and sent 7401 on; the same states again (a new memo) leave it be.
+    lifecycle.resolve_exception(o1.id, clerk, QUEUE_WAREHOUSE)
+    intake.save(shop, export(record("7403", row=2, platform_status="锁定", seller_memo="已联系买家")), None)
+    assert Order.get_by_id(o1.id).queue == QUEUE_WAREHOUSE
+
+
+def test_create_only_refuses_a_number_already_stored_and_changes_nothing(shop):
+    intake.save(shop, export(record("7501", buyer_message="原来的")), None)
+    with pytest.raises(Refused) as refused:
+        intake.save(shop, export(record("7501", buyer_message="覆盖")), None, create_only=True)
+    assert "7501" in refused.value.errors[0].reason
+    assert Order.get(Order.order_no == "7501").buyer_message == "原来的"
+
+
+def test_twenty_people_entering_one_order_number_at_once_save_it_once(app, shop, clerk):
+    from office.db import db
+    from office.orders import entry
+
+    line = entry.EntryLine(title="保温杯", sku_code="", quantity=1, unit_price=Decimal("89.00"))
+    db.close()
+    results = at_once(app, [lambda n=n: entry.enter_order(shop, clerk, [line], order_no="WX-SAME",
+                                                         receiver_name=f"买家{n}", receiver_phone="13900001111",
+                                                         receiver_address="杭州市")
+                            for n in range(20)], expected=(Refused, entry.EntryError))
+    assert sum(isinstance(r, Order) for r in results) == 1
+    saved = Order.get(Order.order_no == "WX-SAME")
+    assert saved.receiver_name == next(r for r in results if isinstance(r, Order)).receiver_name
+    assert OrderLine.select().where(OrderLine.order == saved.id).count() == 1
+    assert OrderEvent.select().where(OrderEvent.order == saved.id).count() == 1

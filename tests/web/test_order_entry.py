@@ -54,7 +54,7 @@ def test_an_order_typed_in_is_saved_routed_and_timelined(client, service, shop):
     assert response.status_code == 303
     order = Order.get()
     assert response.headers["Location"].endswith(f"/orders/{order.id}")
-    assert order.order_no.startswith("SD") and len(order.order_no) == 19
+    assert re.fullmatch(r"SD\d{20}", order.order_no)  # SD, Beijing date and time, six random digits
     assert (order.source, order.platform, order.shop_id) == (m.SOURCE_MANUAL, m.PLATFORM_OTHER, shop.id)
     assert (order.goods_amount, order.discount, order.shipping_fee, order.paid_amount) == (
         Decimal("198.00"), Decimal("5.00"), Decimal("10.00"), Decimal("203.00"))
@@ -96,6 +96,11 @@ def test_validation_on_arrival_applies(client, service, shop):
     ({"discount": "500"}, "discount-error", "The discount is more than the goods are worth."),
     ({"shipping_fee": "-1"}, "shipping_fee-error", "between 0 and"),
     ({"shop": "99999"}, "shop-error", "Not a valid choice"),
+    ({"lines-1-unit_price": "sNaN"}, "lines-1-unit_price-error", "Enter an amount such as 129 or 129.50."),
+    ({"discount": "Infinity"}, "discount-error", "Enter an amount such as 129 or 129.50."),
+    ({"shipping_fee": "0.001"}, "shipping_fee-error", "Enter an amount such as 129 or 129.50."),
+    ({"lines-0-quantity": "100000", "lines-0-unit_price": "1000000"}, "lines-error",
+     "The amounts are too large for one order."),
 ])
 @pytest.mark.parametrize("with_htmx", [False, True], ids=["page", "partial"])
 def test_bad_input_is_refused_with_its_reason_and_saves_nothing(client, service, shop, change, error_id, text,

@@ -262,6 +262,11 @@ def test_lookup_finds_by_every_key(client, service, lookup_world, text, keys):
         assert "No order found" in body
 
 
+def test_a_whole_name_finds_nothing_for_who_sees_names_masked(client, auth, people, lookup_world):
+    auth.login(people["warehouse"])  # works orders, customer data masked: the name must not be confirmable
+    assert _cards(hx(client, "get", "/orders/lookup?q=刘晓燕", target="results").get_data(as_text=True)) == []
+
+
 def test_lookup_needs_six_characters_for_an_order_number_prefix(client, service, lookup_world):
     assert _cards(client.get("/orders/lookup?q=3088").get_data(as_text=True)) == []
 

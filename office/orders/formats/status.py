@@ -91,10 +91,15 @@ def stage_of(status: str) -> str:
     return found
 
 
+_RELEASED = ("解除锁定", "解锁", "解除冻结", "解冻")
+
+
 def is_locked(status: str) -> bool:
     """The platform forbids shipping the order for now (JD's 锁定: a cancel or refund
-    request being handled); it may be released or cancelled later."""
+    request being handled); it may be released or cancelled later. 解除锁定 is a release."""
     key = status.translate(_PUNCTUATION)
+    if any(word in key for word in _RELEASED):
+        return False
     return "锁定" in key or "冻结" in key
 
 
