@@ -11,19 +11,14 @@ from wtforms import SelectChoice
 
 from office import htmx
 from office.models.orders import Shop
-from office.orders import bp, entry, intake
+from office.orders import bp, entry, intake, queries
 from office.orders.access import orders_or_404
 from office.orders.forms import OrderEntryForm
-from office.orders.labels import platform_label
 
 
 def _form() -> OrderEntryForm:
     form = OrderEntryForm()
-    form.shop.choices = [
-        SelectChoice(shop.id, f"{shop.name}（{platform_label(shop.platform)}）")
-        for shop in Shop.select(Shop.id, Shop.name, Shop.platform).where(Shop.is_active == True)  # noqa: E712
-        .order_by(Shop.name)
-    ]
+    form.shop.choices = [SelectChoice(shop_id, label) for shop_id, label in queries.shop_choices()]
     return form
 
 

@@ -24,7 +24,7 @@ from office.feed.attachments import clean_name
 from office.forms import Form
 from office.models.orders import BATCH_QUEUED, BATCH_RUNNING, PLATFORM_OTHER, PLATFORMS, ImportBatch, Shop
 from office.models.people import User
-from office.orders import bp, formats, intake
+from office.orders import bp, formats, intake, queries
 from office.orders.access import orders_or_404
 from office.orders.labels import platform_label
 from tasks import orders as order_tasks
@@ -59,10 +59,7 @@ def import_globals():
 def _form() -> ImportForm:
     form = ImportForm()
     form.shop.choices = [SelectChoice(NEW_SHOP, _l("New shop…"))] + [
-        SelectChoice(shop.id, f"{shop.name}（{platform_label(shop.platform)}）")
-        for shop in Shop.select(Shop.id, Shop.name, Shop.platform).where(Shop.is_active == True)  # noqa: E712
-        .order_by(Shop.name)
-    ]
+        SelectChoice(shop_id, label) for shop_id, label in queries.shop_choices()]
     form.new_platform.choices = [SelectChoice("", _l("As the files say"))] + [
         SelectChoice(platform, platform_label(platform)) for platform in PLATFORMS if platform != PLATFORM_OTHER]
     return form

@@ -100,8 +100,18 @@ def status_counts(user: User, desk: DeskFilter) -> dict[str, int]:
     return counts
 
 
-def shops() -> list[Shop]:
-    return list(Shop.select(Shop.id, Shop.name, Shop.platform).order_by(Shop.name))
+def shops(active_only: bool = False) -> list[Shop]:
+    query = Shop.select(Shop.id, Shop.name, Shop.platform).order_by(Shop.name)
+    if active_only:
+        query = query.where(Shop.is_active == True)  # noqa: E712
+    return list(query)
+
+
+def shop_choices(active_only: bool = True) -> list[tuple[int, str]]:
+    """(id, "name（platform）") for a shop select: the import, new-order and rule forms."""
+    from office.orders.labels import platform_label
+
+    return [(shop.id, f"{shop.name}（{platform_label(shop.platform)}）") for shop in shops(active_only)]
 
 
 @dataclass

@@ -16,8 +16,8 @@ from wtforms import SelectChoice
 from office import htmx
 from office.errors import toast
 from office.forms import EmptyForm
-from office.models.orders import PLATFORMS, RoutingRule, Shop
-from office.orders import bp, routing
+from office.models.orders import PLATFORMS, RoutingRule
+from office.orders import bp, queries, routing
 from office.orders.access import can_edit_rules, orders_or_404
 from office.orders.labels import platform_label, queue_label
 from office.orders.rule_forms import RuleForm
@@ -39,9 +39,7 @@ def _rule_or_404(rule_id: int) -> RoutingRule:
 def _form(form: RuleForm | None = None) -> RuleForm:
     form = form or RuleForm()
     form.shop.choices = [SelectChoice(0, _l("Any shop"))] + [
-        SelectChoice(shop.id, f"{shop.name}（{platform_label(shop.platform)}）")
-        for shop in Shop.select(Shop.id, Shop.name, Shop.platform).order_by(Shop.name)
-    ]
+        SelectChoice(shop_id, label) for shop_id, label in queries.shop_choices(active_only=False)]
     form.platform.choices = [SelectChoice("", _l("Any platform"))] + [
         SelectChoice(p, platform_label(p)) for p in PLATFORMS]
     form.queue.choices = [SelectChoice(queue, queue_label(queue)) for queue in routing.RULE_QUEUES]
