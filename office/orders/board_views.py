@@ -5,7 +5,7 @@ Everyone who may not work orders gets 404 here, pages and partials alike (access
 """
 from __future__ import annotations
 
-from flask import flash, session, url_for
+from flask import flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -29,7 +29,8 @@ def _me():
 
 
 def _context(**extra) -> dict:
-    context = {"live_args": {"view": "warehouse"}, "ship_errors": {}, **extra}
+    context = {"live_args": {"view": "warehouse"}, "ship_errors": {}, "scan": request.args.get("scan") == "1",
+               **extra}
     if not htmx.is_partial():  # only a page opens a stream
         context["live_after"] = latest_id()  # before reading, so no change falls between the two
     context["board"] = board_rules.board()

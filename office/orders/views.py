@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -200,11 +200,15 @@ def _desk_url(values) -> str:
 def lookup():
     """GET ?q=: orders by order number (whole or its start), buyer, phone (whole or last four
     digits) or tracking number. htmx (the desk's box, active search): ``#results`` only;
-    otherwise a page of its own with the box."""
+    otherwise a page of its own with the box. With scan=1 (the board's scan box) a single
+    hit is a 303 to that order, its tracking box focused."""
     me = _me()
     orders_or_404(me)
     text = request.args.get("q", "")
     found = list(queries.lookup(text, me)) if text.strip() else []
+    if request.args.get("scan") == "1" and len(found) == 1 and not htmx.is_htmx():
+        # From the board's scan box: the one order scanned, with its tracking box focused.
+        return redirect(url_for("orders.show", order_id=found[0].id, scan=1), 303)
     return htmx.render("orders/lookup.html", partial="orders/_lookup_results.html", lookup_text=text,
                        found=found, summaries=queries.summaries([o.id for o in found]),
                        customers={o.id: Customer.of(o, revealed=False) for o in found},
@@ -277,7 +281,7 @@ def order_context(me, order: Order, revealed: bool = False, ship_form: ShipForm 
         "can_resolve": lifecycle.in_exception(order),
         "mergeable": lifecycle.mergeable(order),  # no query when the order itself cannot merge
         "can_split": order.status in lifecycle.UNSHIPPED and len(rows) > 1,
-        "scan": request.args.get("scan") == "1",
+        "scan": request.args.get("scan") == "1" or request.form.get("scan") == "1",
     }
 
 
@@ -352,6 +356,11 @@ def ship(order_id: int):
             # The scanner's user looks at the box, not a toast: the error goes under the field.
             getattr(form, error.field).errors = [str(error)]
         else:
+            if request.form.get("scan") == "1":
+                shipped = Order.get_by_id(order_id)
+                flash(_("Order %(no)s shipped: %(courier)s %(tracking)s.", no=shipped.order_no,
+                        courier=shipped.courier, tracking=shipped.tracking_no), "success")
+                return htmx.redirect(url_for("orders.board", scan=1))
             return _done(order_id)
     order = queries.order_with_shop(order_id)
     if htmx.is_partial():

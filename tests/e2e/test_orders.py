@@ -69,3 +69,26 @@ def test_upload_watch_progress_read_report_find_by_phone_and_print(page: Page, t
     expect(page.locator(".notes-bar")).to_be_hidden()
     expect(page.locator(".tabbar, nav").first).to_be_hidden()
     expect(note).to_be_visible()
+    page.emulate_media(media="screen")
+
+
+def test_a_packer_ships_with_a_scanner_and_no_taps(page: Page):
+    """A scanner types and presses Enter: the shipping note's barcode (the order number) in the
+    board's scan box opens the order with its tracking box focused; the parcel's number there
+    ships it and brings the scan box back, focused, for the next parcel."""
+    login(page, "fenggang")  # 仓储主管
+    page.goto("/orders/board?scan=1")
+    card = page.locator("li.board-card").first
+    order_no = card.locator(".board-order-no").inner_text().strip()
+    expect(page.locator("#board-scan")).to_be_focused()
+    page.keyboard.type(order_no)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(order_no)
+    tracking = page.locator("input[name=tracking_no]")
+    expect(tracking).to_be_focused()
+    page.keyboard.type("SF1234567890123")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/orders/board\?scan=1$"))
+    expect(page.locator(".flash", has_text=order_no)).to_be_visible()
+    expect(page.locator("#board-scan")).to_be_focused()
+    expect(page.locator("li.board-card", has_text=order_no)).to_have_count(0)

@@ -302,3 +302,45 @@ def test_two_packers_shipping_one_order_at_once_ship_it_once(app, people, shop):
     from office.models.orders import OrderEvent
 
     assert OrderEvent.select().where(OrderEvent.order == order.id).count() == 1
+
+
+# --- the scanner's loop: shipping note barcode → the order → its parcel number → back ---------
+
+def test_scanning_a_note_opens_the_order_and_shipping_it_comes_back_to_the_scan_box(client, auth, people, shop):
+    order = make_order(shop)
+    other = make_order(shop)
+    auth.login(people["packer"])
+    board = client.get("/orders/board").get_data(as_text=True)
+    assert 'id="board-scan"' in board and 'name="scan" value="1"' in board
+    assert re.search(r'id="board-scan"[^>]*autofocus', client.get("/orders/board?scan=1").get_data(as_text=True))
+
+    opened = client.get(f"/orders/lookup?q={order.order_no}&scan=1")
+    assert opened.status_code == 303 and opened.headers["Location"] == f"/orders/{order.id}?scan=1"
+    page = client.get(opened.headers["Location"]).get_data(as_text=True)
+    [box] = re.findall(rf'<input[^>]*id="ship-tracking-{order.id}"[^>]*>', page)
+    assert " autofocus " in box
+    assert '<input type="hidden" name="scan" value="1">' in page
+
+    # A wrong number keeps the loop (the box again, focused, with the reason) ...
+    wrong = client.post(f"/orders/{order.id}/ship", data={"courier": "", "tracking_no": "12", "scan": "1"})
+    assert wrong.status_code == 422 and '<input type="hidden" name="scan" value="1">' in wrong.get_data(as_text=True)
+    # ... the parcel's number ships it and goes back to the scan box, for plain posts and htmx alike.
+    shipped = client.post(f"/orders/{order.id}/ship", data={"courier": "", "tracking_no": "SF1234567890123",
+                                                            "scan": "1"})
+    assert shipped.status_code == 303 and shipped.headers["Location"] == "/orders/board?scan=1"
+    assert Order.get_by_id(order.id).status == SHIPPED
+    back = client.get(shipped.headers["Location"]).get_data(as_text=True)
+    assert f"Order {order.order_no} shipped" in back
+    response = hx(client, "post", f"/orders/{other.id}/ship", target=f"order-{other.id}",
+                  data={"courier": "", "tracking_no": "SF1234567890999", "scan": "1"})
+    assert response.headers["HX-Redirect"] == "/orders/board?scan=1"
+
+
+def test_a_scan_that_finds_nothing_or_several_shows_the_lookup_page(client, auth, people, shop):
+    make_order(shop, order_no="4012345678900001")
+    make_order(shop, order_no="4012345678900002")
+    auth.login(people["packer"])
+    for text, count in (("9999999999", 0), ("40123456789000", 2)):
+        response = client.get(f"/orders/lookup?q={text}&scan=1")
+        assert response.status_code == 200 and len(re.findall(r'class="order-no" href', response.get_data(
+            as_text=True))) == count
