@@ -89,7 +89,10 @@ def test_board_lists_orders_to_ship_priority_first_then_oldest(client, auth, peo
     middle = make_order(shop, hours_ago=5, lines=[CUP[:3] + (2,), ("杯刷", "", "BRUSH", 1)])
     old_priority = make_order(shop, hours_ago=8, is_priority=True)
     make_order(shop, hours_ago=50, status=REVIEW)  # not yet approved for shipping
-    make_order(shop, hours_ago=3, status=SHIPPED, shipped_at=utcnow() - dt.timedelta(minutes=5))
+    # Shipped a moment ago, and never before the office's midnight (a run at 00:02 Beijing time).
+    now = utcnow()
+    make_order(shop, hours_ago=3, status=SHIPPED,
+               shipped_at=max(now - dt.timedelta(minutes=5), board_rules.day_start(now)))
     auth.login(people["packer"])
     body = client.get("/orders/board").get_data(as_text=True)
     assert card_ids(body) == [old_priority.id, fresh_priority.id, old.id, middle.id]
