@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from office.orders.formats import cells
 from office.orders.formats.tables import Table
-from office.orders.records import RowError
+from office.orders.records import LineRecord, RowError
 
 MISSING = -1  # the index of a column the file lacks: every row gets a "" appended for it
 
@@ -171,3 +171,14 @@ def prefix_free_tracking(value: str) -> str:
     if value[:3].lower() == "no:":
         return value[3:].strip()
     return value
+
+
+def priced_line(sheet: Sheet, row: list, number: int, **fields) -> LineRecord:
+    """A line whose unit price and quantity are cells of its own row (JD, Douyin): its amount is
+    price × quantity; title, SKU and status come from the columns of those names, and ``fields``
+    adds what only one platform's export carries (spec, sub-order number, after-sales)."""
+    ix, text = sheet.ix, cells.text
+    price = sheet.amount(row, number, "price")
+    count = sheet.quantity(row, number, "quantity")
+    return LineRecord(title=text(row[ix["title"]]), quantity=count, unit_price=price, amount=price * count,
+                      sku_code=text(row[ix["sku"]]), platform_status=text(row[ix["status"]]), **fields)

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from office.models.orders import PLATFORM_DOUYIN
 from office.orders.formats import cells
-from office.orders.formats.common import MISSING, Sheet, address_in_parts, column, courier_and_tracking
+from office.orders.formats.common import (
+    MISSING,
+    Sheet,
+    address_in_parts,
+    column,
+    courier_and_tracking,
+    priced_line,
+)
 from office.orders.formats.grouped import derived_discount, group
 from office.orders.formats.status import refund_text, stage_of
 from office.orders.formats.tables import Table
@@ -112,16 +119,5 @@ def _order(sheet: Sheet, row: list, number: int, order_no: str, amounts: dict) -
 
 def _line(sheet: Sheet, row: list, number: int) -> LineRecord:
     ix, text = sheet.ix, cells.text
-    price = sheet.amount(row, number, "price")
-    count = sheet.quantity(row, number, "quantity")
-    return LineRecord(
-        title=text(row[ix["title"]]),
-        quantity=count,
-        unit_price=price,
-        amount=price * count,
-        sku_code=text(row[ix["sku"]]),
-        spec=text(row[ix["spec"]]),
-        sub_order_no=text(row[ix["sub_no"]]),
-        platform_status=text(row[ix["status"]]),
-        refund_status=refund_text(text(row[ix["refund"]])),
-    )
+    return priced_line(sheet, row, number, spec=text(row[ix["spec"]]), sub_order_no=text(row[ix["sub_no"]]),
+                       refund_status=refund_text(text(row[ix["refund"]])))

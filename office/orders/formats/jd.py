@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from office.models.orders import PLATFORM_JD
 from office.orders.formats import cells
-from office.orders.formats.common import Sheet, column
+from office.orders.formats.common import Sheet, column, priced_line
 from office.orders.formats.grouped import group
 from office.orders.formats.status import stage_of
 from office.orders.formats.tables import Table
@@ -88,14 +88,4 @@ def _order(sheet: Sheet, row: list, number: int, order_no: str, amounts: dict) -
 
 
 def _line(sheet: Sheet, row: list, number: int) -> LineRecord:
-    ix, text = sheet.ix, cells.text
-    price = sheet.amount(row, number, "price")
-    count = sheet.quantity(row, number, "quantity")
-    return LineRecord(
-        title=text(row[ix["title"]]),
-        quantity=count,
-        unit_price=price,
-        amount=price * count,
-        sku_code=text(row[ix["sku"]]),
-        platform_status=text(row[ix["status"]]),
-    )
+    return priced_line(sheet, row, number)
