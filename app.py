@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from office import access, cli, db, errors
+from office import access, cli, db, errors, request_cache
 from office.config import Defaults, finalize, instance_path
 from office.extensions import babel, csrf
 from office.i18n import babel_locale, html_lang, install_template_gettext, select_locale, short_datetime
@@ -22,6 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # /healthz opens its own connection so a dead database gives 503 JSON, not a 500 page.
     db.init_app(app, excluded_endpoints=("static", "home.healthz"))
     access.init_app(app)
+    request_cache.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=babel_locale)
     install_template_gettext(app)

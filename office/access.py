@@ -64,3 +64,9 @@ def role_required(*roles: str):
 
 
 admin_required = role_required(ROLE_ADMIN)
+
+
+def me() -> User:
+    """The signed-in user as the model object itself (not flask-login's proxy), for rules and
+    queries that compare, store or pass it on."""
+    return current_user._get_current_object()

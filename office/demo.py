@@ -111,7 +111,7 @@ def seed_mainlines(users: dict[str, User]) -> None:
     with members, a finished node over plan and progress posts, through the real rules."""
     import datetime as dt
 
-    from office.i18n import office_date
+    from office.clock import office_date
     from office.mainlines import membership, nodes, progress, templates
     from office.models.base import utcnow
     from office.models.mainlines import Node
@@ -152,7 +152,7 @@ def seed_approvals(users: dict[str, User]) -> None:
     import datetime as dt
 
     from office.approvals import builtin, engine
-    from office.i18n import office_date
+    from office.clock import office_date
     from office.models.approvals import ApprovalTemplate
 
     builtin.install()

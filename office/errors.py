@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from office import htmx
+from office.exceptions import Forbidden, NotFound
 
 
 def toast(message: str, status: int = 200, level: str = "error"):
@@ -40,6 +41,15 @@ def register(app) -> None:
     def csrf_error(error):
         return _render(400, _("Your form expired or came from elsewhere (security token check failed). "
                               "Reload the page and try again."))
+
+    # Rules raise these instead of calling abort(); a view may also let them through.
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        return _render(404)
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error):
+        return _render(403)
 
     # Unhandled exceptions arrive here as InternalServerError (500); in tests
     # they propagate instead, so failures show their traceback.

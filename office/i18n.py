@@ -13,6 +13,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 from wtforms.i18n import messages_path
 
+from office.clock import local
+
 LANG_COOKIE = "office_lang"
 
 
@@ -95,26 +97,6 @@ def short_datetime(value) -> str:
     For lists that show many times (feed cards, comments), where Babel's
     locale-aware formatting costs more than the rest of the card.
     """
-    import datetime as dt
-
     if value is None:
         return ""
-    zone = _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return value.replace(tzinfo=dt.timezone.utc).astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-
-@lru_cache(maxsize=4)
-def _zone(name: str):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
-
-
-def office_date(moment=None):
-    """The office's calendar date at ``moment`` (naive UTC, default now): what "today" and
-    "overdue" mean, whatever the server's own zone."""
-    import datetime as dt
-
-    moment = moment or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    zone = _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
+    return local(value).strftime("%Y-%m-%d %H:%M")

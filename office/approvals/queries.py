@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from peewee import JOIN, Select, fn
 
+from office import clock
 from office.approvals.fields import DATERANGE, DEPARTMENT, MONEY, PERSON, FieldSpec, display
 from office.db import db
 from office.models.approvals import (
@@ -40,20 +39,11 @@ PENDING_TAB, MINE_TAB, CC_TAB, DONE_TAB = TABS = ("pending", "mine", "cc", "done
 HANDLED = (APPROVE, REJECT, RETURN, TRANSFER, ADD_BEFORE, ADD_AFTER)
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def day_start(day: dt.date) -> dt.datetime:
-    """Midnight of an office calendar day as stored time (naive UTC)."""
-    return dt.datetime.combine(day, dt.time(), _zone()).astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
 def local(moment: dt.datetime | None) -> dt.datetime | None:
     """A stored (naive UTC) time as naive office time, for the spreadsheet."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(_zone()).replace(tzinfo=None)
+    return clock.local(moment).replace(tzinfo=None)
 
 
 def requests_with_names():
@@ -110,9 +100,9 @@ def tab_list(tab: str, user: User, template: str | None = None, since: dt.date |
     if template:
         query = query.where(ApprovalTemplate.key == template)
     if since:
-        query = query.where(ApprovalRequest.submitted_at >= day_start(since))
+        query = query.where(ApprovalRequest.submitted_at >= clock.day_start(since))
     if until:
-        query = query.where(ApprovalRequest.submitted_at < day_start(until + dt.timedelta(days=1)))
+        query = query.where(ApprovalRequest.submitted_at < clock.day_start(until + dt.timedelta(days=1)))
     if before:
         query = query.where(ApprovalRequest.id < before)
     query = query.order_by(ApprovalRequest.id.desc())

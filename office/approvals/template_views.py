@@ -36,7 +36,7 @@ from office.approvals.template_forms import (
 from office.approvals.template_rules import TemplateError
 from office.approvals.views import people_groups
 from office.departments.tree import choices as department_choices
-from office.feed.attachments import ACCEPT
+from office.uploads import ACCEPT
 from office.forms import EmptyForm
 from office.models.approvals import ApprovalRequest, ApprovalTemplate
 from office.models.people import User

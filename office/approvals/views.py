@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from flask import abort, request, send_file, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN
@@ -36,7 +36,7 @@ from office.db import atomic_for_update
 from office.departments.tree import choices as department_choices
 from office.errors import toast
 from office.feed import mentions
-from office.feed.attachments import ACCEPT, AttachmentError, Upload, check_and_store, discard, path_of
+from office.uploads import ACCEPT, Upload, UploadError, check_and_store, discard, send_stored
 from office.live.events import latest_id
 from office.mainlines.access import visible_mainlines
 from office.models.approvals import (
@@ -209,7 +209,7 @@ def _store(uploads_by_field: dict[str, list], errors: dict) -> dict[str, list[Up
     for name, files in uploads_by_field.items():
         try:
             stored[name] = check_and_store(files)
-        except AttachmentError as error:
+        except UploadError as error:
             errors[name] = str(error)
             _discard(stored)
             return {}
@@ -528,7 +528,7 @@ def act(request_id: int):
     me = _me()
     try:
         outcome = _perform(action, request_id, me)
-    except (ApprovalError, AttachmentError) as error:
+    except (ApprovalError, UploadError) as error:
         if htmx.is_htmx():
             return toast(str(error), 422)
         return htmx.render("approvals/show.html", status=422, action_error=str(error),
@@ -625,18 +625,10 @@ def resubmit(request_id: int):
 @login_required
 def file(request_id: int, file_id: int, name: str):
     """GET: a file of the request (a field's or a comment's), only to those who may see it (404
-    otherwise). Images inline, everything else downloads; nosniff and a sandbox CSP keep a
-    crafted file from running as a page."""
+    otherwise); see uploads.send_stored for how it is served."""
     approval = _visible_or_404(request_id)
     item = ApprovalFile.get_or_none((ApprovalFile.id == file_id) & (ApprovalFile.request == approval.id))
     if item is None or item.file_name != name:
         abort(404)
-    path = path_of(item.stored_name)
-    if not path.exists():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=not item.is_image,
-                         download_name=item.file_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return send_stored(item.stored_name, content_type=item.content_type, download_name=item.file_name,
+                       is_image=item.is_image)

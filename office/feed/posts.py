@@ -20,8 +20,8 @@ from peewee import IntegrityError
 from office import markup
 from office.audit import trail
 from office.db import atomic_for_update, db
-from office.feed import attachments, mentions
-from office.feed.attachments import Upload
+from office.uploads import Upload, discard as discard_stored
+from office.feed import mentions
 from office.feed.visibility import viewers
 from office.inbox.notify import notify
 from office.live.events import publish, publish_inbox
@@ -118,7 +118,7 @@ def create_post(author: User, body: str, scope: str = SCOPE_EVERYONE, department
             ids += _record_mentions(post, mentioned, author, excerpt, skip={u.id for u in remind})
             publish(POST_ADDED, post_id=post.id)
     except Exception:
-        attachments.discard(u.stored_name for u in uploads)
+        discard_stored(u.stored_name for u in uploads)
         raise
     return Result(post, ids)
 
@@ -171,7 +171,7 @@ def delete_post(post: Post, by: User) -> None:
         Post.delete().where(Post.id == post.id).execute()
         publish(POST_DELETED, post_id=post.id)
         publish_inbox(told)
-    attachments.discard(stored)
+    discard_stored(stored)
 
 
 def add_comment(post: Post, author: User, body: str) -> Result:

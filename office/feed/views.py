@@ -6,14 +6,14 @@ outside your scope is a 404, never a 403.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, request, send_file, url_for
+from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from office import htmx
 from office.departments.tree import all_departments, choices
 from office.feed import bp, mentions
-from office.feed.attachments import ACCEPT, AttachmentError, check_and_store, path_of
+from office.uploads import ACCEPT, UploadError, check_and_store, send_stored
 from office.feed.forms import CommentForm, EditForm, FeedFilterForm, PostForm, SearchForm
 from office.feed.posts import (
     PostError,
@@ -116,7 +116,7 @@ def create():
                     _me(), form.body.data, scope=form.scope.data,
                     departments=[d for d in departments if d.id in (form.departments.data or [])],
                     remind=remind, needs_confirmation=form.needs_confirmation.data, uploads=uploads)
-            except AttachmentError as error:
+            except UploadError as error:
                 form.files.errors.append(str(error))
             except PostError as error:
                 getattr(form, error.field, form.body).errors.append(str(error))
@@ -245,23 +245,13 @@ def confirm(post_id: int):
 @bp.route("/files/<int:attachment_id>/<path:name>")
 @login_required
 def attachment(attachment_id: int, name: str):
-    """GET: an attachment, only to people who may see its post (404 otherwise).
-
-    Images are shown inline, everything else downloads; nosniff and a sandbox
-    CSP keep a crafted file from running as a page.
-    """
+    """GET: an attachment, only to people who may see its post (404 otherwise); see
+    uploads.send_stored for how it is served."""
     item = Attachment.get_or_none(Attachment.id == attachment_id)
     if item is None or item.file_name != name or not can_see(_me(), item.post_id):
         abort(404)
-    path = path_of(item.stored_name)
-    if not path.exists():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, as_attachment=not item.is_image,
-                         download_name=item.file_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return send_stored(item.stored_name, content_type=item.content_type, download_name=item.file_name,
+                       is_image=item.is_image)
 
 
 @bp.route("/search")

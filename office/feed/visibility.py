@@ -14,7 +14,8 @@ import operator
 from functools import reduce
 from typing import Callable
 
-from flask import abort, g, has_app_context
+from office import request_cache
+from office.exceptions import NotFound
 from peewee import Expression
 
 from office.models.feed import SCOPE_DEPARTMENTS, SCOPE_EVERYONE, SCOPE_MAINLINE, Post, PostDepartment, PostRecipient
@@ -29,15 +30,15 @@ def register_scope(scope: str, rule: Callable[[User], Expression]) -> None:
     _scope_rules[scope] = rule
 
 
+# Every department's parent, read once per request (each card's visibility check asks).
+_PARENTS = request_cache.entry("feed.department_parents")
+
+
 def department_chain(user: User) -> list[int]:
     """The user's department and every department above it (cached for the request)."""
     if not user.department_id:
         return []
-    cache = g.setdefault("_department_parents", None) if has_app_context() else None
-    if cache is None:
-        cache = {d.id: d.parent_id for d in Department.select(Department.id, Department.parent)}
-        if has_app_context():
-            g._department_parents = cache
+    cache = _PARENTS.get(lambda: {d.id: d.parent_id for d in Department.select(Department.id, Department.parent)})
     chain, current = [], user.department_id
     while current is not None and current not in chain:
         chain.append(current)
@@ -80,7 +81,7 @@ def post_or_404(user: User, post_id: int, query=None) -> Post:
     """The post if ``user`` may see it; 404 otherwise, so existence does not leak."""
     post = visible_posts(user, query).where(Post.id == post_id).first()
     if post is None:
-        abort(404)
+        raise NotFound(post_id)
     return post
 
 

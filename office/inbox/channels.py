@@ -22,6 +22,7 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from peewee import JOIN, fn
 
+from office import clock
 from office.db import db
 from office.inbox.links import absolute_target_url, absolute_url, kind_label
 from office.models.base import utcnow
@@ -59,10 +60,6 @@ class PermanentError(DeliveryError):
 
 # --- time -----------------------------------------------------------------------------
 
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 def aware_utc(moment: dt.datetime | None = None) -> dt.datetime:
     """``moment`` as an aware UTC datetime: naive values are UTC (as stored); None is now."""
     if moment is None:
@@ -88,7 +85,7 @@ def quiet_until(start: int | None, end: int | None, now: dt.datetime | None = No
     ``start``/``end`` are minutes after midnight in ``zone`` (default: the office's zone).
     22:00-08:00 at 23:30 ends tomorrow 08:00; at 02:00 it ends today 08:00.
     """
-    zone = zone or local_zone()
+    zone = zone or clock.zone()
     local = aware_utc(now).astimezone(zone)
     minute = local.hour * 60 + local.minute
     if not in_quiet_hours(start, end, minute):
@@ -152,7 +149,7 @@ def plan_deliveries(notification_ids, now: dt.datetime | None = None) -> list[tu
                          .where(Delivery.notification.in_([row.id for row in rows])).tuples())
     now = aware_utc(now)
     stored_now = now.replace(tzinfo=None)
-    zone = local_zone()
+    zone = clock.zone()
     planned = []
     with db.atomic():
         for notification in rows:
@@ -221,7 +218,7 @@ def due_digests(now: dt.datetime | None = None) -> list[ChannelSettings]:
     """Settings rows whose digest is due at ``now``: digest on, digest_hour is the current
     local hour, no digest in the last 20 hours, a channel on, the person active."""
     now = aware_utc(now)
-    hour = now.astimezone(local_zone()).hour
+    hour = now.astimezone(clock.zone()).hour
     cutoff = now.replace(tzinfo=None) - DIGEST_MIN_GAP
     return list(
         ChannelSettings.select(ChannelSettings, User.id, User.email, User.locale)
@@ -253,7 +250,7 @@ def make_digests(now: dt.datetime | None = None) -> list[tuple[int, dt.datetime 
     """
     now = aware_utc(now)
     stored_now = now.replace(tzinfo=None)
-    zone = local_zone()
+    zone = clock.zone()
     planned = []
     for settings in due_digests(now):
         user = settings.user

@@ -24,7 +24,7 @@ register_scope(SCOPE_MAINLINE, posts_rule)
 
 @bp.app_template_global()
 def office_today():
-    from office.i18n import office_date
+    from office.clock import office_date
 
     return office_date()
 

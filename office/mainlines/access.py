@@ -7,7 +7,8 @@ move the nodes they own; viewers only read. Imports only models.
 """
 from __future__ import annotations
 
-from flask import abort, g, has_app_context
+from office import request_cache
+from office.exceptions import Forbidden, NotFound
 from peewee import Expression
 
 from office.models.feed import Post
@@ -43,7 +44,7 @@ def posts_rule(user: User) -> Expression:
 def mainline_or_404(user: User, mainline_id: int) -> Mainline:
     mainline = visible_mainlines(user).where(Mainline.id == mainline_id).first()
     if mainline is None:
-        abort(404)
+        raise NotFound(mainline_id)
     return mainline
 
 
@@ -52,13 +53,17 @@ def managed_or_404(user: User, mainline_id: int) -> Mainline:
     403 for members who do not manage it."""
     mainline = mainline_or_404(user, mainline_id)
     if not can_manage(user, mainline):
-        abort(403)
+        raise Forbidden(mainline_id)
     return mainline
+
+
+# Member rows by (user id, mainline id), read once per request; forget() after changing members.
+MEMBERS = request_cache.entry("mainlines.members")
 
 
 def membership(user: User, mainline: Mainline) -> Member | None:
     """The user's member row (cached for the request)."""
-    cache = g.setdefault("_mainline_members", {}) if has_app_context() else {}
+    cache = MEMBERS.get(dict)
     key = (user.id, mainline.id)
     if key not in cache:
         cache[key] = Member.get_or_none((Member.mainline == mainline.id) & (Member.user == user.id))
@@ -107,5 +112,5 @@ def can_assign(user: User, mainline: Mainline, node: Node) -> bool:
 def node_or_404(user: User, mainline: Mainline, node_id: int) -> Node:
     node = Node.get_or_none((Node.id == node_id) & (Node.mainline == mainline.id))
     if node is None:
-        abort(404)
+        raise NotFound(node_id)
     return node

@@ -7,9 +7,7 @@ what makes new, finished and newly visible mainlines appear or leave on their ow
 """
 from __future__ import annotations
 
-from flask import g
-
-from office.i18n import office_date
+from office.clock import office_date
 from office.mainlines import access, queries
 from office.models.mainlines import STATUS_ACTIVE, STATUSES, Mainline
 
@@ -17,8 +15,6 @@ TIMELINE_SHOWN = 20
 
 
 def fragments(me, view: str | None, mainline_id: int, status: str | None, changed: set[int]) -> dict:
-    # A stream keeps one app context for minutes: forget roles cached by earlier events.
-    g.pop("_mainline_members", None)
     if view == "overview":
         visible = access.visible_mainlines(me, Mainline.select(Mainline.id)).where(Mainline.id.in_(list(changed)))
         if not visible.exists():

@@ -7,7 +7,7 @@ non-member gets 404 on pages and partials alike; a member who may not manage get
 """
 from __future__ import annotations
 
-from flask import abort, flash, g, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -38,7 +38,7 @@ def _deliver(ids) -> None:
 
 def _forget_roles() -> None:
     # access.membership caches rows for the request; a change to them must be seen by the re-render.
-    g.pop("_mainline_members", None)
+    access.MEMBERS.forget()
 
 
 def _member_or_404(mainline: Mainline, member_id: int) -> Member:

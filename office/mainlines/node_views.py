@@ -17,7 +17,7 @@ from wtforms import SelectChoice
 from office import htmx
 from office.departments.tree import choices as department_choices
 from office.errors import toast
-from office.i18n import office_date
+from office.clock import office_date
 from office.live.events import latest_id
 from office.mainlines import access, bp, nodes, queries
 from office.mainlines.forms import AssignForm, NodeForm

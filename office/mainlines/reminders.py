@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import JOIN
 
 from office.db import atomic_for_update
-from office.i18n import office_date
+from office.clock import office_date
 from office.inbox.notify import notify
 from office.mainlines.plans import record
 from office.models.base import utcnow

@@ -16,11 +16,11 @@ from flask_login import current_user, login_required
 
 from office import htmx
 from office.feed import mentions
-from office.feed.attachments import ACCEPT, AttachmentError, check_and_store
+from office.uploads import ACCEPT, UploadError, check_and_store
 from office.feed.forms import PostForm
 from office.feed.posts import PostError
 from office.feed.queries import cards, feed
-from office.i18n import office_date
+from office.clock import office_date
 from office.live.events import latest_id
 from office.mainlines import access, bp, plans, queries, templates
 from office.mainlines.forms import EditMainlineForm, MainlineForm, PhaseForm, TemplateForm
@@ -171,7 +171,7 @@ def post(mainline_id: int):
                 uploads = check_and_store(request.files.getlist(form.files.name))
                 result = post_progress(mainline, _me(), form.body.data, remind=remind,
                                        needs_confirmation=form.needs_confirmation.data, uploads=uploads)
-            except AttachmentError as error:
+            except UploadError as error:
                 form.files.errors.append(str(error))
             except PostError as error:
                 getattr(form, error.field, form.body).errors.append(str(error))

@@ -11,18 +11,25 @@
 """
 from __future__ import annotations
 
-from flask import abort, g, has_request_context
+from office import request_cache
 
 from office.departments.tree import descendant_ids
+from office.exceptions import NotFound
 from office.models.orders import Order
 from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, Department, User
+
+
+# The departments flagged below, read once per request (every order view asks).
+DEPARTMENTS = request_cache.entry("orders.departments")
 
 
 def _flagged_departments() -> tuple[set[int], set[int]]:
     """Ids of departments that work orders and that see customer data, sub-departments
     included. Cached for the request: every order view asks."""
-    if has_request_context() and "order_departments" in g:
-        return g.order_departments
+    return DEPARTMENTS.get(_read_flagged)
+
+
+def _read_flagged() -> tuple[set[int], set[int]]:
     departments = list(Department.select(Department.id, Department.parent, Department.handles_orders,
                                          Department.sees_customer_data))
     working: set[int] = set()
@@ -32,10 +39,7 @@ def _flagged_departments() -> tuple[set[int], set[int]]:
             working |= descendant_ids(department.id, departments)
         if department.sees_customer_data:
             seeing |= descendant_ids(department.id, departments)
-    result = (working, seeing)
-    if has_request_context():
-        g.order_departments = result
-    return result
+    return working, seeing
 
 
 def can_work_orders(user: User) -> bool:
@@ -62,14 +66,14 @@ def can_edit_rules(user: User) -> bool:
 def orders_or_404(user: User) -> None:
     """Every order view starts here (or with order_or_404)."""
     if not can_work_orders(user):
-        abort(404)
+        raise NotFound("orders")
 
 
 def order_or_404(user: User, order_id: int) -> Order:
     orders_or_404(user)
     order = Order.get_or_none(Order.id == order_id)
     if order is None:
-        abort(404)
+        raise NotFound(order_id)
     return order
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from peewee import Case, fn
 
 from office.db import atomic_for_update, locked
-from office.i18n import office_date
+from office import clock
+from office.clock import office_date
 from office.models.base import utcnow
 from office.models.orders import TO_SHIP, Order, OrderLine, Shop
 from office.models.people import User
@@ -78,11 +79,7 @@ def _waiting_since():
 
 def day_start(now: dt.datetime) -> dt.datetime:
     """The start of the office's day containing ``now``, as naive UTC (what is stored)."""
-    from office.i18n import _zone
-
-    zone = _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    local = dt.datetime.combine(office_date(now), dt.time(), tzinfo=zone)
-    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return clock.day_start(office_date(now))
 
 
 def counts(now: dt.datetime, hours: int) -> Counts:
@@ -170,8 +167,6 @@ def fragments(me: User, view: str | None) -> dict:
     the whole board, redrawn, if the viewer still works orders."""
     if view != "warehouse":
         return {}
-    # A stream keeps one app context for minutes: forget departments cached by earlier events.
-    g.pop("order_departments", None)
     if not can_work_orders(me):
         return {}
     return {"warehouse_board": board()}

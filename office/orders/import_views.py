@@ -20,7 +20,7 @@ from wtforms.validators import Length, Optional
 
 from office import htmx
 from office.extensions import csrf
-from office.feed.attachments import clean_name
+from office.uploads import clean_name, looks_like_text
 from office.forms import Form
 from office.models.orders import BATCH_QUEUED, BATCH_RUNNING, PLATFORM_OTHER, PLATFORMS, ImportBatch, Shop
 from office.models.people import User
@@ -83,22 +83,6 @@ def _recent() -> list[BatchRow]:
                      len(intake.batch_errors(batch))) for batch in query]
 
 
-def _is_text(head: bytes) -> bool:
-    """CSV as the platforms and Excel write it: UTF-8 or GBK, or Excel's UTF-16 text."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    if b"\x00" in head:
-        return False
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            head.decode(encoding)
-            return True
-        except UnicodeDecodeError as error:
-            if error.start >= len(head) - 4:  # a character cut by the end of the sample
-                return True
-    return False
-
-
 def _checked_files(field) -> list[tuple[str, bytes]]:
     """The uploaded files as (name, bytes), or errors added to ``field``."""
     uploads = [storage for storage in (field.data or []) if storage and storage.filename]
@@ -123,7 +107,7 @@ def _checked_files(field) -> list[tuple[str, bytes]]:
         if not data:
             field.errors.append(_("%(name)s is empty.", name=name))
             continue
-        if (ext == "xlsx" and not data.startswith(b"PK\x03\x04")) or (ext == "csv" and not _is_text(data[:4096])):
+        if (ext == "xlsx" and not data.startswith(b"PK\x03\x04")) or (ext == "csv" and not looks_like_text(data[:4096])):
             field.errors.append(_("%(name)s does not contain what its name says (.%(ext)s).", name=name, ext=ext))
             continue
         files.append((name, data))

@@ -7,8 +7,9 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from office import markup
-from office.feed import attachments, mentions, visibility
-from office.feed.attachments import AttachmentError
+from office import uploads
+from office.feed import mentions, visibility
+from office.uploads import UploadError
 from office.feed.posts import PostError, create_post
 from office.feed.visibility import can_see, register_scope
 from office.models.base import utcnow
@@ -58,10 +59,10 @@ def _file(name, data):
 
 
 def test_upload_checks_and_stores_with_random_names(app):
-    stored = attachments.check_and_store([_file("../../etc/报价.csv", "品名,价格\n保温杯,99\n".encode("gb18030"))])
+    stored = uploads.check_and_store([_file("../../etc/报价.csv", "品名,价格\n保温杯,99\n".encode("gb18030"))])
     assert stored[0].file_name == "报价.csv" and stored[0].stored_name.endswith(".csv")
     assert "报价" not in stored[0].stored_name
-    assert attachments.path_of(stored[0].stored_name).exists()
+    assert uploads.path_of(stored[0].stored_name).exists()
 
 
 @pytest.mark.parametrize("name,data", [
@@ -69,14 +70,14 @@ def test_upload_checks_and_stores_with_random_names(app):
     ("noext", b"hello"),
 ])
 def test_uploads_that_lie_about_their_type_are_refused(app, name, data):
-    with pytest.raises(AttachmentError):
-        attachments.check_and_store([_file(name, data)])
+    with pytest.raises(UploadError):
+        uploads.check_and_store([_file(name, data)])
 
 
 def test_too_many_files_are_refused(app):
     app.config["UPLOAD_MAX_FILES"] = 2
-    with pytest.raises(AttachmentError):
-        attachments.check_and_store([_file(f"{n}.txt", b"x") for n in range(3)])
+    with pytest.raises(UploadError):
+        uploads.check_and_store([_file(f"{n}.txt", b"x") for n in range(3)])
 
 
 def test_mainline_scope_plugs_in_without_touching_the_feed(app):

@@ -80,7 +80,7 @@ def world(app):
     post = progress.post_progress(mainline, member, "素材进度 50%").post
     attachment = Attachment.create(post=post, uploaded_by=member, file_name="plan.png", stored_name="p.png",
                                    content_type="image/png", size=8, is_image=True)
-    from office.feed.attachments import path_of
+    from office.uploads import path_of
 
     path_of("p.png").parent.mkdir(parents=True, exist_ok=True)
     path_of("p.png").write_bytes(b"\x89PNG\r\n\x1a\n")

@@ -7,7 +7,7 @@ import io
 import pytest
 from playhouse.test_utils import assert_query_count
 
-from office.i18n import office_date
+from office.clock import office_date
 from office.mainlines import nodes, plans, templates
 from office.models.mainlines import Activity, Mainline, Member, Node, Phase, Template
 from tests.factories import make_department, make_user

@@ -1,8 +1,9 @@
-"""Uploaded files: checked by size, extension and content, stored under the instance
-folder with random names, removed with their post.
+"""Uploads, for every domain: checking files by size, extension and content, storing them under
+the instance folder with random names, removing them, and serving a stored file to whoever the
+calling view has let through (``send_stored``).
 
-A file whose bytes do not match its extension (an .exe renamed .png) is refused.
-SVG and HTML are never accepted: they can carry script. Imports only models.
+A file whose bytes do not match its extension (an .exe renamed .png) is refused. SVG and HTML
+are never accepted: they can carry script. Imports nothing of the project but exceptions.
 """
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import lazy_gettext as _l
+
+from office.exceptions import NotFound
 
 # extension -> (content type, is image, content check)
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -29,7 +32,11 @@ def _webp(head: bytes) -> bool:
     return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
 
 
-def _text(head: bytes) -> bool:
+def looks_like_text(head: bytes) -> bool:
+    """Whether the first bytes of a file are text as people's tools write it: UTF-8 or GBK, or
+    the UTF-16 that Excel's "Unicode text" saves."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
     if b"\x00" in head:
         return False
     for encoding in ("utf-8", "gb18030"):
@@ -56,19 +63,19 @@ TYPES = {
     "xls": ("application/vnd.ms-excel", False, _starts(_OLE)),
     "doc": ("application/msword", False, _starts(_OLE)),
     "zip": ("application/zip", False, _starts(_ZIP)),
-    "csv": ("text/csv", False, _text),
-    "txt": ("text/plain", False, _text),
+    "csv": ("text/csv", False, looks_like_text),
+    "txt": ("text/plain", False, looks_like_text),
 }
 ACCEPT = ",".join("." + ext for ext in TYPES)
 
 
-class AttachmentError(ValueError):
+class UploadError(ValueError):
     """A file was refused; the message says which and why."""
 
 
 @dataclass
 class Upload:
-    """A checked file waiting to be attached to a post."""
+    """A checked, stored file waiting for the row (attachment, approval file...) that holds it."""
 
     file_name: str
     stored_name: str
@@ -96,28 +103,28 @@ def clean_name(name: str) -> str:
 def check_and_store(files) -> list[Upload]:
     """Check every file, then store them all; on any refusal nothing is stored.
 
-    Raises AttachmentError naming the file and the reason.
+    Raises UploadError naming the file and the reason.
     """
     files = [f for f in files if f and f.filename]
     limit = current_app.config["UPLOAD_MAX_FILES"]
     if len(files) > limit:
-        raise AttachmentError(_l("At most %(n)d files per post.", n=limit))
+        raise UploadError(_l("At most %(n)d files per post.", n=limit))
     max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
     checked = []
     for storage in files:
         name = clean_name(storage.filename)
         ext = name.rpartition(".")[2].lower() if "." in name else ""
         if ext not in TYPES:
-            raise AttachmentError(_l("%(name)s: this type of file is not accepted.", name=name))
+            raise UploadError(_l("%(name)s: this type of file is not accepted.", name=name))
         data = storage.stream.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise AttachmentError(_l("%(name)s is too large (at most %(mb)d MB).", name=name,
+            raise UploadError(_l("%(name)s is too large (at most %(mb)d MB).", name=name,
                                      mb=max_bytes // (1024 * 1024)))
         if not data:
-            raise AttachmentError(_l("%(name)s is empty.", name=name))
+            raise UploadError(_l("%(name)s is empty.", name=name))
         content_type, is_image, matches = TYPES[ext]
         if not matches(data[:4096]):
-            raise AttachmentError(_l("%(name)s does not contain what its name says (.%(ext)s).", name=name, ext=ext))
+            raise UploadError(_l("%(name)s does not contain what its name says (.%(ext)s).", name=name, ext=ext))
         checked.append((name, ext, data, content_type, is_image))
     uploads = []
     folder = upload_dir()
@@ -144,3 +151,20 @@ def discard(stored_names) -> None:
             os.unlink(path_of(stored))
         except FileNotFoundError:
             pass
+
+
+def send_stored(stored_name: str, *, content_type: str, download_name: str, is_image: bool):
+    """The response serving a stored file; the caller has already checked who may see it.
+
+    Images are shown inline, everything else downloads; nosniff and a sandbox CSP keep a
+    crafted file from running as a page. Raises NotFound when the file is gone from disk.
+    """
+    path = path_of(stored_name)
+    if not path.exists():
+        raise NotFound(stored_name)
+    response = send_file(path, mimetype=content_type, as_attachment=not is_image,
+                         download_name=download_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
