@@ -50,11 +50,11 @@ def init_app(app, excluded_endpoints: tuple[str, ...] = ("static",)) -> None:
     """
     db.initialize(open_database(app.config["DATABASE_URL"]))
 
-    @app.before_request
-    def _connect():
-        from flask import request
-
-        if request.endpoint not in excluded_endpoints:
+    # Told the endpoint by Flask itself (this runs first for every routed request), so the
+    # database module never reads the request. Unrouted requests (404s) connect on first query.
+    @app.url_value_preprocessor
+    def _connect(endpoint, values):
+        if endpoint not in excluded_endpoints:
             db.connect(reuse_if_open=True)
 
     @app.teardown_request

@@ -34,6 +34,11 @@ class Entry:
             store[self.name] = build()
         return store[self.name]
 
+    def set(self, value) -> None:
+        """Store ``value`` for the rest of the request (a fact the web layer hands to rules)."""
+        if has_app_context():
+            g.setdefault(_SLOT, {})[self.name] = value
+
     def forget(self) -> None:
         """Drop the value (after a change this request made to what it describes)."""
         if has_app_context():

@@ -1,7 +1,8 @@
 """The huey instance: SqliteHuey in the instance folder, RedisHuey when OFFICE_REDIS_URL is set.
 
 Created at import from the environment, because the consumer imports it
-before any app exists. ``create_app`` only flips ``immediate``.
+before any app exists. ``create_app`` only flips ``immediate``; the consumer's entry point
+(tasks/consumer.py) hands over the app factory. Imports only office.config.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class AppContext:
     """
 
     _app = None
+    _factory = None
     _lock = threading.Lock()
 
     def __init__(self):
@@ -41,9 +43,10 @@ class AppContext:
     def app(cls):
         with cls._lock:
             if cls._app is None:
-                from app import create_app
-
-                cls._app = create_app()
+                if cls._factory is None:
+                    raise RuntimeError("no app to run jobs in: start the consumer as "
+                                       "'huey_consumer tasks.consumer.huey' (see tasks/consumer.py)")
+                cls._app = cls._factory()
             return cls._app
 
     def __enter__(self):
@@ -70,6 +73,15 @@ class AppContext:
 
 
 _context = AppContext()
+
+
+def use_app_factory(factory) -> None:
+    """Tell jobs how to build the app when none is running (the consumer; tasks/consumer.py).
+
+    The queue is given the factory instead of importing app.py: the app imports every view,
+    views enqueue jobs, and jobs must not import the app back.
+    """
+    AppContext._factory = factory
 
 
 def app_task(**kwargs):

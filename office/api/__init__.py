@@ -1,8 +1,7 @@
-"""The JSON API (/api): per-user tokens (tokens.py, managed on /api/tokens) and the order
-intake (orders.py, POST /api/orders). Answers are JSON, CSRF does not apply (the Bearer token
-is the credential), and a session cookie alone never authenticates an API call."""
-from flask import Blueprint
+"""The JSON API (/api): answers are JSON, CSRF does not apply (the Bearer token is the
+credential), and a session cookie alone never authenticates an API call.
 
-bp = Blueprint("api", __name__, url_prefix="/api")
-
-from office.api import orders, tokens  # noqa: E402,F401  (registers the routes)
+Map: credentials.py (per-user tokens: create, revoke, check), payload.py (checking a pushed
+JSON order into an order record); blueprint.py, views/ (orders.py: POST /api/orders;
+tokens.py: /api/tokens, where each person makes and revokes their own).
+"""

@@ -1,19 +1,20 @@
-"""Writing to the audit trail. Views and rules call ``record``; nothing else writes it."""
+"""Writing to the audit trail. Views and rules call ``record``; nothing else writes it.
+Never reads the request: the audit blueprint hands each request's address over (CLIENT_ADDRESS)."""
 from __future__ import annotations
 
 import json
 
-from flask import has_request_context, request
-
+from office import request_cache
 from office.models.audit import AuditEvent
 from office.models.people import User
+
+# The caller's address, set for every request by office/audit/views.py; empty for commands and jobs.
+CLIENT_ADDRESS = request_cache.entry("audit.client_address")
 
 
 def client_ip() -> str:
     """The caller's address. Behind a reverse proxy, wrap the app in werkzeug's ProxyFix."""
-    if not has_request_context():
-        return ""
-    return request.remote_addr or ""
+    return CLIENT_ADDRESS.get(str)
 
 
 def record(

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from office import htmx
+from office.access import me
 from office.audit.trail import client_ip, record
-from office.auth import bp
 from office.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
 from office.auth.throttle import minutes_locked
 from office.db import db
@@ -19,6 +19,8 @@ from office.models import audit
 from office.models.base import utcnow
 from office.models.people import User
 from office.people.accounts import AccountError, change_own_password, find_by_username, normalise_username, verify_password
+
+bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -72,7 +74,7 @@ def logout():
     """POST only (CSRF-checked): sign out, 303 / HX-Redirect to the login page."""
     form = EmptyForm()
     if form.validate_on_submit():
-        record(audit.LOGOUT, current_user._get_current_object(), subject=current_user.username)
+        record(audit.LOGOUT, me(), subject=current_user.username)
         logout_user()
     return htmx.redirect(url_for("auth.login"))
 
@@ -84,7 +86,7 @@ def password():
     form = PasswordChangeForm()
     status = 200
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = me()
         try:
             change_own_password(user, form.current.data, form.new.data)
         except AccountError as error:

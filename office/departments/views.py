@@ -1,14 +1,12 @@
 """Views for /departments (admins only): the tree with inline editing of each node."""
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from peewee import JOIN
 
 from office import htmx
-from office.access import admin_required
-from office.departments import bp
+from office.access import admin_required, me
 from office.departments.forms import DepartmentEditForm, DepartmentForm
 from office.departments.tree import (
     DepartmentError,
@@ -22,6 +20,8 @@ from office.departments.tree import (
 from office.errors import toast
 from office.forms import EmptyForm
 from office.models.people import Department, User
+
+bp = Blueprint("departments", __name__, url_prefix="/departments")
 
 
 def _get(department_id: int) -> Department:
@@ -68,7 +68,7 @@ def create():
     if form.validate_on_submit():
         parent = Department.get_or_none(Department.id == form.parent.data) if form.parent.data else None
         try:
-            department = create_department(form.name.data, parent, by=current_user._get_current_object())
+            department = create_department(form.name.data, parent, by=me())
         except DepartmentError as error:
             form.name.errors.append(str(error))
         else:
@@ -106,7 +106,7 @@ def edit(department_id: int):
         parent = Department.get_or_none(Department.id == form.parent.data) if form.parent.data else None
         head = User.get_or_none(User.id == form.head.data) if form.head.data else None
         try:
-            update_department(department, current_user._get_current_object(),
+            update_department(department, me(),
                               name=form.name.data, parent=parent, head=head,
                               handles_orders=form.handles_orders.data,
                               sees_customer_data=form.sees_customer_data.data)
@@ -134,7 +134,7 @@ def delete(department_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         try:
-            delete_department(department, by=current_user._get_current_object())
+            delete_department(department, by=me())
         except DepartmentError as error:
             if htmx.is_partial():
                 return toast(str(error), 409)

@@ -6,15 +6,17 @@ outside your scope is a 404, never a 403.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from office import htmx
-from office.departments.tree import all_departments, choices
-from office.feed import bp, mentions
+from office.access import me
+from office.departments.tree import all_departments
+from office.feed.pages import composer
+from office.feed import mentions
 from office.uploads import ACCEPT, UploadError, check_and_store, send_stored
-from office.feed.forms import CommentForm, EditForm, FeedFilterForm, PostForm, SearchForm
+from office.feed.forms import CommentForm, EditForm, PostForm, SearchForm
 from office.feed.posts import (
     PostError,
     add_comment,
@@ -26,17 +28,25 @@ from office.feed.posts import (
     edit_post,
     set_like,
 )
-from office.feed.queries import cards, confirmations, feed
+from office.feed.queries import cards, confirmations
 from office.feed.search import search as search_posts
 from office.feed.visibility import can_see, post_or_404
 from office.live.events import latest_id
 from office.models.feed import Attachment
 from tasks.notify import deliver_notifications
 
+bp = Blueprint("feed", __name__, url_prefix="/feed")
 
-def _me():
-    return current_user._get_current_object()
 
+
+@bp.app_template_global()
+def post_can_edit(post) -> bool:
+    return current_user.is_authenticated and can_edit(post, current_user)
+
+
+@bp.app_template_global()
+def post_can_delete(post) -> bool:
+    return current_user.is_authenticated and can_delete(post, current_user)
 
 def _deliver(result) -> None:
     # After the rule's transaction has committed: a channel failure cannot undo it.
@@ -44,57 +54,11 @@ def _deliver(result) -> None:
         deliver_notifications(result.notification_ids)
 
 
-def composer(form: PostForm | None = None, departments=None) -> PostForm:
-    form = form or PostForm(formdata=None)
-    form.departments.choices = choices(None, departments)
-    return form
-
-
-def feed_filter(departments=None) -> FeedFilterForm:
-    form = FeedFilterForm(request.args)
-    form.department.choices = choices(_("Choose…"), departments)
-    form.validate()
-    return form
-
-
-def page_context(user) -> dict:
-    """Everything the home page's feed needs: filter, one keyset page, cursor, composer."""
-    # The cursor first: a post committed after it arrives by the live stream; one committed
-    # between it and the query would otherwise be on the page and arrive again, so the
-    # stream also carries the newest post shown (``top``) and adds only newer ones.
-    live_after = latest_id()
-    departments = all_departments()
-    form = feed_filter(departments)
-    limit = current_app.config["FEED_PAGE_SIZE"]
-    posts = list(feed(user, form.show.data or "all", form.department.data, form.before.data, limit + 1))
-    has_more = len(posts) > limit
-    posts = posts[:limit]
-    return {
-        "filter_form": form,
-        "feed_args": _feed_args(form),
-        "cards": cards(posts, user),
-        "next_before": posts[-1].id if has_more else None,
-        "composer": composer(departments=departments),
-        "live_after": live_after,
-        "live_top": posts[0].id if posts and not form.before.data else 0,
-        "accept": ACCEPT,
-    }
-
-
-def _feed_args(form: FeedFilterForm) -> dict:
-    args = {}
-    if form.show.data and form.show.data != "all":
-        args["show"] = form.show.data
-        if form.show.data == "department" and form.department.data:
-            args["department"] = form.department.data
-    return args
-
-
 def _card(post_id: int, all_comments: bool = False):
     from office.feed.queries import posts_with_authors
 
-    post = post_or_404(_me(), post_id, posts_with_authors())
-    return cards([post], _me(), all_comments=all_comments)[0]
+    post = post_or_404(me(), post_id, posts_with_authors())
+    return cards([post], me(), all_comments=all_comments)[0]
 
 
 @bp.route("/posts", methods=["POST"])
@@ -113,7 +77,7 @@ def create():
             try:
                 uploads = check_and_store(request.files.getlist(form.files.name))
                 result = create_post(
-                    _me(), form.body.data, scope=form.scope.data,
+                    me(), form.body.data, scope=form.scope.data,
                     departments=[d for d in departments if d.id in (form.departments.data or [])],
                     remind=remind, needs_confirmation=form.needs_confirmation.data, uploads=uploads)
             except UploadError as error:
@@ -155,18 +119,18 @@ def card(post_id: int):
 def edit(post_id: int):
     """GET: the edit form (inline for htmx, a page otherwise). POST: save within the
     edit window; the card for htmx, 303 to the post otherwise, 422 with errors."""
-    post = post_or_404(_me(), post_id)
+    post = post_or_404(me(), post_id)
     if post.author_id != current_user.id:
         abort(403)
     form = EditForm(obj=post) if request.method == "GET" else EditForm()
     status = 200
-    if not can_edit(post, _me()):
+    if not can_edit(post, me()):
         form.body.errors = [_("Posts can be edited for %(n)d minutes after posting.",
                               n=current_app.config["FEED_EDIT_MINUTES"])]
         status = 422 if request.method == "POST" else 200
     elif form.validate_on_submit():
         try:
-            result = edit_post(post, _me(), form.body.data)
+            result = edit_post(post, me(), form.body.data)
         except PostError as error:
             form.body.errors.append(str(error))
             status = 422
@@ -184,10 +148,10 @@ def edit(post_id: int):
 @login_required
 def delete(post_id: int):
     """POST: delete (author or admin). htmx: empty 200 that removes the card; else 303 home."""
-    post = post_or_404(_me(), post_id)
-    if not can_delete(post, _me()):
+    post = post_or_404(me(), post_id)
+    if not can_delete(post, me()):
         abort(403)
-    delete_post(post, _me())
+    delete_post(post, me())
     if htmx.is_htmx():
         return htmx.render("feed/_deleted.html", post_id=post_id)
     return htmx.redirect(url_for("home.index"))
@@ -198,12 +162,12 @@ def delete(post_id: int):
 def comment(post_id: int):
     """POST: add a comment. htmx: the comments block (``#post-<id>-comments``) and the
     stats OOB; 422 with the error. Without JS: 303 to the post."""
-    post = post_or_404(_me(), post_id)
+    post = post_or_404(me(), post_id)
     form = CommentForm()
     status = 200
     if form.validate_on_submit():
         try:
-            result = add_comment(post, _me(), form.body.data)
+            result = add_comment(post, me(), form.body.data)
         except PostError as error:
             form.body.errors.append(str(error))
             status = 422
@@ -224,8 +188,8 @@ def comment(post_id: int):
 @login_required
 def like(post_id: int):
     """POST liked=1|0: like or unlike (idempotent). htmx: the stats (``#post-<id>-stats``); else 303."""
-    post = post_or_404(_me(), post_id)
-    set_like(post, _me(), request.form.get("liked") == "1")
+    post = post_or_404(me(), post_id)
+    set_like(post, me(), request.form.get("liked") == "1")
     if htmx.is_htmx():
         return htmx.render("feed/_stats.html", card=_card(post_id))
     return htmx.redirect(request.referrer or url_for("feed.show", post_id=post_id))
@@ -235,8 +199,8 @@ def like(post_id: int):
 @login_required
 def confirm(post_id: int):
     """POST: "I have read it" on a post that asks the viewer to confirm. htmx: the stats; else 303."""
-    post = post_or_404(_me(), post_id)
-    confirm_read(post, _me())
+    post = post_or_404(me(), post_id)
+    confirm_read(post, me())
     if htmx.is_htmx():
         return htmx.render("feed/_stats.html", card=_card(post_id))
     return htmx.redirect(url_for("feed.show", post_id=post_id))
@@ -248,7 +212,7 @@ def attachment(attachment_id: int, name: str):
     """GET: an attachment, only to people who may see its post (404 otherwise); see
     uploads.send_stored for how it is served."""
     item = Attachment.get_or_none(Attachment.id == attachment_id)
-    if item is None or item.file_name != name or not can_see(_me(), item.post_id):
+    if item is None or item.file_name != name or not can_see(me(), item.post_id):
         abort(404)
     return send_stored(item.stored_name, content_type=item.content_type, download_name=item.file_name,
                        is_image=item.is_image)
@@ -265,9 +229,9 @@ def search():
     found, next_before = [], None
     if q:
         limit = current_app.config["FEED_PAGE_SIZE"]
-        posts = list(search_posts(_me(), q, form.before.data, limit + 1))
+        posts = list(search_posts(me(), q, form.before.data, limit + 1))
         next_before = posts[limit - 1].id if len(posts) > limit else None
-        found = cards(posts[:limit], _me())
+        found = cards(posts[:limit], me())
     return htmx.render("feed/search.html", partial="feed/_search_results.html",
                        form=form, q=q, cards=found, next_before=next_before)
 

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import jsonify
-from flask_login import current_user, login_required
+from flask import Blueprint, jsonify
+from flask_login import login_required
 from peewee import JOIN
 
 from office import htmx
+from office.access import me
 from office.db import db
-from office.home import bp
+from office.feed.pages import page_context
 from office.models.audit import LOGIN_FAILED, AuditEvent
 from office.models.base import utcnow
 from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, Department, User
+
+bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
@@ -21,9 +24,7 @@ def index():
     """GET: the feed with its filters (all / mine / mentions / a department) and composer,
     beside the user's team and, for admins and directors, account figures.
     htmx with HX-Target ``feed-more``: the next keyset page only."""
-    from office.feed.views import page_context
-
-    user = current_user._get_current_object()
+    user = me()
     context = page_context(user)
     if htmx.is_partial() and htmx.target() == "feed-more":
         return htmx.render("feed/_post_list.html", **context)

@@ -6,13 +6,12 @@ out of band. Without JavaScript the same URLs serve pages and answer POSTs with 
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, has_request_context, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, has_request_context, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from office import htmx
-from office.access import admin_required
-from office.inbox import bp
+from office.access import admin_required, me
 from office.inbox.channels import reset_for_retry
 from office.inbox.forms import ChannelSettingsForm
 from office.inbox.links import kind_label, target_url
@@ -23,6 +22,8 @@ from office.models.base import utcnow
 from office.models.inbox import Delivery, Notification
 from office.pagination import paginate
 from tasks import notify as notify_tasks  # module import: tasks.notify imports this package too
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
 
 def inbox_unread() -> int:
@@ -110,7 +111,7 @@ def settings():
     Valid: 303 back with a flash, or for htmx ``#inbox-settings-form`` saying so.
     Invalid: the form with its errors and 422.
     """
-    user = current_user._get_current_object()
+    user = me()
     form = ChannelSettingsForm()
     status, saved = 200, False
     if request.method == "GET":

@@ -19,12 +19,12 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import Response, current_app, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
 from office.db import db
+from office.live.events import latest_id
 from office.feed.queries import cards, feed
-from office.live import bp
 from office.models.live import (
     APPROVAL_CHANGED,
     INBOX_CHANGED,
@@ -36,9 +36,18 @@ from office.models.live import (
     LiveEvent,
 )
 
+bp = Blueprint("live", __name__, url_prefix="/live")
+
 # Enough for a busy second; a page that fell further behind catches up over a few events.
 BATCH = 500
 HEARTBEAT_SECONDS = 15
+
+
+
+@bp.app_template_global()
+def live_cursor() -> int:
+    """The newest live event id: where a page's live stream starts."""
+    return latest_id()
 
 
 class Watcher:

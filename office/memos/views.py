@@ -5,15 +5,15 @@ the user cannot see is a 404 too, so the post's existence does not leak.
 """
 from __future__ import annotations
 
-from flask import abort, flash, make_response, request, url_for
+from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from office import htmx
+from office.access import me
 from office.feed.visibility import can_see
 from office.markup import excerpt
-from office.memos import bp
 from office.memos.delivery import WHEN_CUSTOM, MemoError, create_memo, delete_memo, remind_time
 from office.memos.forms import MemoForm
 from office.memos.queries import delivered_memos, upcoming_memos
@@ -24,16 +24,14 @@ from office.models.feed import Post
 # package, so the module is only complete by the time a request calls it.
 from tasks import reminders
 
+bp = Blueprint("memos", __name__, url_prefix="/memos")
+
 # The id of the form on /memos/; a post's form is "memo-form-post-<id>".
 PAGE_FORM_ID = "memo-form"
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 def _lists() -> dict:
-    user = _me()
+    user = me()
     return {"upcoming": list(upcoming_memos(user)), "delivered": list(delivered_memos(user))}
 
 
@@ -42,7 +40,7 @@ def _form_context(form: MemoForm, post: Post | None) -> dict:
 
 
 def _post_or_404(post_id: int) -> Post:
-    if not can_see(_me(), post_id):
+    if not can_see(me(), post_id):
         abort(404)
     return Post.select(Post.id, Post.body).where(Post.id == post_id).get()
 
@@ -88,7 +86,7 @@ def create():
         now = utcnow()
         remind_at = remind_time(form.when.data, form.remind_at.data, now, get_timezone())
         try:
-            memo = create_memo(_me(), form.text.data, remind_at, post_id=post.id if post else None, now=now)
+            memo = create_memo(me(), form.text.data, remind_at, post_id=post.id if post else None, now=now)
         except MemoError as error:
             field = getattr(form, error.field or "text", form.text)
             if field is form.remind_at and form.when.data != WHEN_CUSTOM:
@@ -114,7 +112,7 @@ def create():
 @login_required
 def delete(memo_id: int):
     """POST: delete one of my memos. htmx gets an empty 200 (the ``#memo-<id>`` row goes); otherwise 303."""
-    if not delete_memo(_me(), memo_id):
+    if not delete_memo(me(), memo_id):
         abort(404)
     if htmx.is_partial():
         response = make_response("", 200)

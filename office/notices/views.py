@@ -6,17 +6,18 @@ existence does not leak; a readable notice the user may not change is a 403.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request, url_for
+from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import format_datetime, to_utc
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from office import htmx
+from office.access import me
 from office.access import role_required
 from office.departments.tree import choices
 from office.errors import toast
 from office.models.base import utcnow
-from office.notices import bp, publishing
+from office.notices import publishing
 from office.notices.forms import NoticeForm
 from office.notices.publishing import PUBLISHER_ROLES, NoticeError
 from office.notices.queries import confirmation_stats, notice_departments, notice_list, visible_notice
@@ -25,13 +26,11 @@ from office.pagination import paginate
 # A module import: tasks.notify may be mid-import when the huey consumer loads this package.
 from tasks import notify as notify_tasks
 
-
-def _me():
-    return current_user._get_current_object()
+bp = Blueprint("notices", __name__, url_prefix="/notices")
 
 
 def _notice_or_404(notice_id: int):
-    notice = visible_notice(_me(), notice_id)
+    notice = visible_notice(me(), notice_id)
     if notice is None:
         abort(404)
     return notice
@@ -39,7 +38,7 @@ def _notice_or_404(notice_id: int):
 
 def _context(notice) -> dict:
     """Everything show.html and its partials need: one query for the audience, three for statistics."""
-    user = _me()
+    user = me()
     audience = [] if notice.to_everyone else notice_departments(notice.id)
     stats = None
     if notice.needs_confirmation and publishing.can_see_stats(user, notice):
@@ -61,7 +60,7 @@ def index():
 
     htmx gets ``#notice-list`` alone (the expired toggle and the pages).
     """
-    user = _me()
+    user = me()
     include_expired = request.args.get("expired") == "1"
     page = paginate(notice_list(user, include_expired), current_app.config["PAGE_SIZE"])
     return htmx.render("notices/index.html", partial="notices/_notice_list.html", page=page,
@@ -82,7 +81,7 @@ def create():
         expires_at = to_utc(form.expires_at.data) if form.expires_at.data else None
         try:
             result = publishing.publish(
-                _me(), form.title.data, form.body.data, form.chosen_departments(),
+                me(), form.title.data, form.body.data, form.chosen_departments(),
                 pinned=form.is_pinned.data, needs_confirmation=form.needs_confirmation.data, expires_at=expires_at)
         except NoticeError as error:
             getattr(form, error.field or "title", form.title).errors.append(str(error))
@@ -120,7 +119,7 @@ def confirm(notice_id: int):
     notice = _notice_or_404(notice_id)
     audience = [] if notice.to_everyone else notice_departments(notice.id)
     try:
-        publishing.confirm(notice, _me(), [d.id for d in audience])
+        publishing.confirm(notice, me(), [d.id for d in audience])
     except NoticeError as error:
         if htmx.is_htmx():
             return toast(str(error), 403)
@@ -134,7 +133,7 @@ def confirm(notice_id: int):
 
 def _managed_or_error(notice_id: int):
     notice = _notice_or_404(notice_id)
-    if not publishing.can_manage(_me(), notice):
+    if not publishing.can_manage(me(), notice):
         abort(403)
     return notice
 

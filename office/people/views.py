@@ -6,22 +6,23 @@ full pages and answer POSTs with 303.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN
 
 from office import htmx
-from office.access import admin_required
+from office.access import admin_required, me
 from office.departments.tree import all_departments, choices, descendant_ids
 from office.errors import toast
 from office.forms import EmptyForm
 from office.models.people import Department, User
 from office.pagination import paginate
-from office.people import bp
 from office.people.accounts import AccountError, create_user, set_active, set_password, update_user
 from office.people.forms import DirectoryFilterForm, PasswordResetForm, UserCreateForm, UserForm
 from office.people.queries import directory, recent_activity
+
+bp = Blueprint("people", __name__, url_prefix="/people")
 
 
 def _department_field(form, departments=None):
@@ -93,7 +94,7 @@ def create():
             user = create_user(
                 form.username.data, form.password.data, display_name=form.display_name.data,
                 role=form.role.data, department=_department_or_none(form.department.data),
-                by=current_user._get_current_object(), title=form.title.data or "",
+                by=me(), title=form.title.data or "",
                 phone=form.phone.data or "", email=form.email.data or "",
             )
         except AccountError as error:
@@ -131,7 +132,7 @@ def edit(user_id: int):
     if form.validate_on_submit():
         try:
             user = update_user(
-                user, current_user._get_current_object(), display_name=form.display_name.data,
+                user, me(), display_name=form.display_name.data,
                 title=form.title.data or "", phone=form.phone.data or "", email=form.email.data or "",
                 department=_department_or_none(form.department.data), role=form.role.data,
             )
@@ -155,7 +156,7 @@ def _set_active(user_id: int, active: bool):
     form = EmptyForm()
     if form.validate_on_submit():
         try:
-            user = set_active(user, active, by=current_user._get_current_object())
+            user = set_active(user, active, by=me())
         except AccountError as error:
             if htmx.is_partial():
                 return toast(str(error), 409)
@@ -187,7 +188,7 @@ def reset_password(user_id: int):
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
-            set_password(user, form.password.data, by=current_user._get_current_object())
+            set_password(user, form.password.data, by=me())
         except AccountError as error:
             flash(str(error), "error")
         else:

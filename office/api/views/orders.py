@@ -16,7 +16,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from office.api import bp, payload
+from office.api import payload
+from office.api.blueprint import bp
 from office.api.credentials import authenticate
 from office.extensions import csrf
 from office.i18n import supported

@@ -12,7 +12,8 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from office import htmx
-from office.api import bp
+from office.access import me
+from office.api.blueprint import bp
 from office.api.credentials import TokenError, create_token, own_tokens, revoke_token
 from office.forms import EmptyForm, Form
 from office.orders.access import orders_or_404
@@ -23,7 +24,7 @@ class TokenForm(Form):
 
 
 def _page(form: TokenForm | None = None, status: int = 200, new_token: str = "", new_name: str = ""):
-    user = current_user._get_current_object()
+    user = me()
     response = htmx.render(
         "api/tokens.html", partial="api/_token_list.html", status=status,
         form=form or TokenForm(formdata=None), tokens=list(own_tokens(user)), actions=EmptyForm(),
@@ -53,7 +54,7 @@ def token_create():
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            row, token = create_token(current_user._get_current_object(), form.name.data)
+            row, token = create_token(me(), form.name.data)
         except TokenError as error:
             form.name.errors = [*form.name.errors, str(error)]
         else:
@@ -69,7 +70,7 @@ def token_revoke(token_id: int):
     orders_or_404(current_user)
     form = EmptyForm()
     if form.validate_on_submit():
-        token = revoke_token(current_user._get_current_object(), token_id)
+        token = revoke_token(me(), token_id)
         if token is None:
             abort(404)
         if htmx.is_partial():
