@@ -12,6 +12,10 @@ never import views.
 """
 from flask import Blueprint
 
+from office.approvals import live
+from office.live import registry
+
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
+registry.register(bp, "approvals", kinds=live.KINDS, args=live.ARGS, render=live.render)
 
 from office.approvals import delegation_views, list_views, template_views, views  # noqa: E402,F401  (registers the routes)

@@ -25,6 +25,7 @@ from office.db import atomic_for_update, locked
 from office.inbox.notify import notify
 from office.live.events import publish
 from office.models.approvals import (
+    APPROVAL_CHANGED,
     ADD_AFTER,
     ADD_BEFORE,
     APPROVE,
@@ -65,7 +66,6 @@ from office.models.inbox import (
     KIND_APPROVAL_RETURNED,
     KIND_APPROVAL_URGED,
 )
-from office.models.live import APPROVAL_CHANGED
 from office.models.people import ROLE_ADMIN, User
 from office.rules import RuleError
 
@@ -110,7 +110,7 @@ def _record(request_id: int, actor: User | None, action: str, step_position: int
     ApprovalAction.create(request=request_id, actor=actor.id if actor else None, action=action,
                           step_position=step_position, comment=comment, target=target.id if target else None,
                           on_behalf_of=on_behalf_of, created_at=now or utcnow())
-    publish(APPROVAL_CHANGED, approval_id=request_id)
+    publish(APPROVAL_CHANGED, request_id)
 
 
 def _lock(request_id: int) -> ApprovalRequest:

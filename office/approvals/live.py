@@ -1,5 +1,5 @@
-"""What the live stream sends when approval requests change (office/live/views.py calls
-``fragments``): the whole request section for an open request page, and fresh tab counts for
+"""What the live stream redraws when approval requests change (``render``, registered with the
+blueprint): the whole request section for an open request page, and fresh tab counts for
 open lists, each only for what the viewer may see.
 """
 from __future__ import annotations
@@ -10,8 +10,25 @@ from flask import render_template
 from markupsafe import Markup
 
 from office.approvals import engine, queries
+from office.live.registry import Changes, Page
 from office.approvals.template_rules import KEY_MAX, KEY_RE
-from office.models.approvals import ApprovalAssignment, ApprovalCc, ApprovalRequest
+from office.models.approvals import APPROVAL_CHANGED, ApprovalAssignment, ApprovalCc, ApprovalRequest
+
+KINDS = {APPROVAL_CHANGED}
+# The open request, and the lists' tab and filter.
+ARGS = ("approval", "tab", "template", "since", "until")
+
+
+def render(me, page: Page, changes: Changes) -> str:
+    if page.view not in ("approval", "approvals"):
+        return ""
+    context = fragments(me, page.view, page.number("approval"), set(changes.subjects(APPROVAL_CHANGED)), page.args)
+    if "approval_section" in context:
+        return context["approval_section"]
+    if "approval_counts" in context:
+        return render_template("approvals/_counts.html", counts=context["approval_counts"], oob=True,
+                               tab=page.args.get("tab", "pending"), filter_args=context["approval_filter_args"])
+    return ""
 
 
 def fragments(me, view: str | None, request_id: int, changed: set[int], args: dict | None = None) -> dict:

@@ -23,11 +23,14 @@ from office.db import atomic_for_update, db
 from office.uploads import Upload, discard as discard_stored
 from office.feed import mentions
 from office.feed.visibility import viewers
-from office.inbox.notify import notify
-from office.live.events import publish, publish_inbox
+from office.inbox.notify import notify, publish_badges
+from office.live.events import publish
 from office.models import audit
 from office.models.base import utcnow
 from office.models.feed import (
+    POST_DELETED,
+    POST_CHANGED,
+    POST_ADDED,
     SCOPE_DEPARTMENTS,
     SCOPE_EVERYONE,
     SCOPE_MAINLINE,
@@ -40,7 +43,6 @@ from office.models.feed import (
     PostRecipient,
 )
 from office.models.inbox import KIND_COMMENT, KIND_MENTION, KIND_REMIND, Notification
-from office.models.live import POST_ADDED, POST_CHANGED, POST_DELETED
 from office.models.people import Department, User
 from office.rules import RuleError
 
@@ -116,7 +118,7 @@ def create_post(author: User, body: str, scope: str = SCOPE_EVERYONE, department
                 PostRecipient.insert_many([{"post": post.id, "user": u.id} for u in remind]).execute()
                 ids += notify([u.id for u in remind], KIND_REMIND, "post", post.id, author.id, excerpt)
             ids += _record_mentions(post, mentioned, author, excerpt, skip={u.id for u in remind})
-            publish(POST_ADDED, post_id=post.id)
+            publish(POST_ADDED, post.id)
     except Exception:
         discard_stored(u.stored_name for u in uploads)
         raise
@@ -147,7 +149,7 @@ def edit_post(post: Post, editor: User, body: str) -> Result:
         already = {m.user_id for m in PostMention.select(PostMention.user).where(PostMention.post == post)}
         Post.update(body=body, body_html=markup.render(text), edited_at=utcnow()).where(Post.id == post.id).execute()
         ids = _record_mentions(post, mentioned, editor, markup.excerpt(body), skip=already)
-        publish(POST_CHANGED, post_id=post.id)
+        publish(POST_CHANGED, post.id)
     return Result(Post.get_by_id(post.id), ids)
 
 
@@ -169,8 +171,8 @@ def delete_post(post: Post, by: User) -> None:
         told = [n.recipient_id for n in Notification.select(Notification.recipient).where(about_post)]
         Notification.delete().where(about_post).execute()
         Post.delete().where(Post.id == post.id).execute()
-        publish(POST_DELETED, post_id=post.id)
-        publish_inbox(told)
+        publish(POST_DELETED, post.id)
+        publish_badges(told)
     discard_stored(stored)
 
 
@@ -184,7 +186,7 @@ def add_comment(post: Post, author: User, body: str) -> Result:
         Post.update(comment_count=Post.comment_count + 1).where(Post.id == post.id).execute()
         ids = notify([post.author_id], KIND_COMMENT, "post", post.id, author.id, excerpt)
         ids += _record_mentions(post, mentioned, author, excerpt, skip={post.author_id})
-        publish(POST_CHANGED, post_id=post.id)
+        publish(POST_CHANGED, post.id)
     return Result(post, ids, comment)
 
 
@@ -203,7 +205,7 @@ def set_like(post: Post, user: User, liked: bool) -> bool:
             if not removed:
                 return False
             Post.update(like_count=Post.like_count - 1).where(Post.id == post.id).execute()
-        publish(POST_CHANGED, post_id=post.id)
+        publish(POST_CHANGED, post.id)
     return True
 
 
@@ -216,5 +218,5 @@ def confirm_read(post: Post, user: User) -> bool:
             (PostRecipient.post == post) & (PostRecipient.user == user) & PostRecipient.confirmed_at.is_null()
         ).execute()
         if changed:
-            publish(POST_CHANGED, post_id=post.id)
+            publish(POST_CHANGED, post.id)
     return bool(changed)

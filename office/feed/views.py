@@ -14,7 +14,7 @@ from office import htmx
 from office.access import me
 from office.departments.tree import all_departments
 from office.feed.pages import composer
-from office.feed import mentions
+from office.feed import live, mentions
 from office.uploads import ACCEPT, UploadError, check_and_store, send_stored
 from office.feed.forms import CommentForm, EditForm, PostForm, SearchForm
 from office.feed.posts import (
@@ -31,11 +31,13 @@ from office.feed.posts import (
 from office.feed.queries import cards, confirmations
 from office.feed.search import search as search_posts
 from office.feed.visibility import can_see, post_or_404
+from office.live import registry
 from office.live.events import latest_id
 from office.models.feed import Attachment
 from tasks.notify import deliver_notifications
 
 bp = Blueprint("feed", __name__, url_prefix="/feed")
+registry.register(bp, "feed", kinds=live.KINDS, args=live.ARGS, render=live.render)
 
 
 

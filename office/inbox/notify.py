@@ -3,14 +3,14 @@
 ``notify`` is called inside the cause's transaction and returns the new rows'
 ids; the caller enqueues ``tasks.notify.deliver_notifications(ids)`` after the
 transaction commits, so a failing channel never loses the in-app row.
-Imports only models and office.live.events (the latter when called: office.live's
-package imports its views, which import the feed, which imports this module).
+Imports only models and office.live.events.
 """
 from __future__ import annotations
 
 from office.db import db
+from office.live.events import publish_to
 from office.models.base import utcnow
-from office.models.inbox import Notification
+from office.models.inbox import INBOX_CHANGED, Notification
 
 
 def notify(recipient_ids, kind: str, target_type: str, target_id: int, actor_id: int | None = None,
@@ -30,7 +30,7 @@ def notify(recipient_ids, kind: str, target_type: str, target_id: int, actor_id:
             recipient=recipient_id, kind=kind, actor=actor_id, excerpt=excerpt,
             target_type=target_type, target_id=target_id, created_at=now,
         ).execute())
-    _publish(recipients)
+    publish_badges(recipients)
     return ids
 
 
@@ -48,11 +48,10 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
     with db.atomic():
         changed = query.execute()
         if changed:
-            _publish([user_id])
+            publish_badges([user_id])
     return changed
 
 
-def _publish(user_ids) -> None:
-    from office.live.events import publish_inbox  # see the module docstring
-
-    publish_inbox(user_ids)
+def publish_badges(user_ids) -> None:
+    """Tell open pages that the unread badge of each of ``user_ids`` changed."""
+    publish_to(INBOX_CHANGED, user_ids)

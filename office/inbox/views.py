@@ -6,11 +6,13 @@ out of band. Without JavaScript the same URLs serve pages and answer POSTs with 
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, has_request_context, request, url_for
+from flask import Blueprint, abort, current_app, flash, has_request_context, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from office import htmx
+from office import htmx, request_cache
+from office.inbox import live
+from office.live import registry
 from office.access import admin_required, me
 from office.inbox.channels import reset_for_retry
 from office.inbox.forms import ChannelSettingsForm
@@ -21,18 +23,20 @@ from office.inbox.queries import delivery_row, failed_deliveries, inbox
 from office.models.base import utcnow
 from office.models.inbox import Delivery, Notification
 from office.pagination import paginate
-from tasks import notify as notify_tasks  # module import: tasks.notify imports this package too
+from tasks import notify as notify_tasks
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+registry.register(bp, "inbox", kinds=live.KINDS, render=live.render)
+
+# The signed-in user's unread count, once per request (the badge shows it twice).
+UNREAD = request_cache.entry("inbox.unread")
 
 
 def inbox_unread() -> int:
     """The signed-in user's unread count, counted at most once per request; 0 for anonymous."""
     if not has_request_context() or not current_user.is_authenticated:
         return 0
-    if "inbox_unread" not in g:
-        g.inbox_unread = unread_count(current_user.id)
-    return g.inbox_unread
+    return UNREAD.get(lambda: unread_count(current_user.id))
 
 
 @bp.app_context_processor
@@ -81,7 +85,7 @@ def read(notification_id: int):
     if notification.read_at is None:
         mark_read(current_user.id, notification.id)
         notification.read_at = utcnow()
-        g.pop("inbox_unread", None)
+        UNREAD.forget()
     if htmx.is_partial() and htmx.target() == f"notification-{notification.id}":
         return htmx.render("inbox/_row_update.html", n=notification, show=_show())
     if request.form.get("stay"):
@@ -95,7 +99,7 @@ def read(notification_id: int):
 def read_all():
     """POST: mark all my notifications read. htmx: ``#inbox-list`` plus the OOB badge; otherwise 303."""
     if mark_read(current_user.id):
-        g.pop("inbox_unread", None)
+        UNREAD.forget()
     show = _show()
     if htmx.is_partial():
         return htmx.render("inbox/_list_update.html", **_list_context(show))

@@ -1,12 +1,12 @@
 """Publishing live events: rules call ``publish`` inside their transaction.
 
-Rules never know how browsers are told (server-sent events today, see office/live/views.py).
-Imports only models.
+Rules never know how browsers are told (server-sent events today, see office/live/views.py),
+and this module knows no domain: a kind is the publishing domain's own word. Imports only models.
 """
 from __future__ import annotations
 
 from office.db import db, is_sqlite
-from office.models.live import INBOX_CHANGED, LiveEvent
+from office.models.live import LiveEvent
 
 # Any constant: the advisory lock that orders event commits on PostgreSQL.
 _EVENTS_LOCK = 0x5E0FF1CE
@@ -24,18 +24,21 @@ def _in_id_order() -> None:
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_EVENTS_LOCK,))
 
 
-def publish(kind: str, post_id: int | None = None, user_id: int | None = None,
-            mainline_id: int | None = None, approval_id: int | None = None,
-            order_id: int | None = None) -> None:
-    """Record one change for open browsers; call inside the cause's transaction."""
+def publish(kind: str, subject_id: int | None = None, user_id: int | None = None) -> None:
+    """Record one change for open browsers; call inside the cause's transaction.
+
+    Args:
+        kind: the domain's event kind (e.g. models.orders.ORDER_CHANGED).
+        subject_id: the row the change is about; None when it touched many at once.
+        user_id: whom it concerns, for kinds that are about one person.
+    """
     _in_id_order()
-    LiveEvent.create(kind=kind, post_id=post_id, user_id=user_id, mainline_id=mainline_id,
-                     approval_id=approval_id, order_id=order_id)
+    LiveEvent.create(kind=kind, subject_id=subject_id, user_id=user_id)
 
 
-def publish_inbox(user_ids) -> None:
-    """The badge of each of ``user_ids`` changed (one row per person, in one insert)."""
-    rows = [{"kind": INBOX_CHANGED, "user_id": user_id} for user_id in set(user_ids)]
+def publish_to(kind: str, user_ids) -> None:
+    """One event of ``kind`` for each of ``user_ids`` (one row per person, in one insert)."""
+    rows = [{"kind": kind, "user_id": user_id} for user_id in set(user_ids)]
     if rows:
         _in_id_order()
         LiveEvent.insert_many(rows).execute()

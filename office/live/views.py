@@ -3,9 +3,9 @@
 Every signed-in page holds one EventSource on ``GET /live/?after=<event id>&view=...``
 (templates/live/_stream.html, htmx-ext-sse). The stream sleeps until the process's
 watcher sees a newer live event, then sends one ``live`` event whose data are
-out-of-band fragments rendered for this viewer (new post cards into #feed-posts,
-fresh stats / comments / text of changed posts, removals, the inbox badges), and
-only for posts they may see. Each event's id is the cursor, so a reconnecting
+out-of-band fragments rendered for this viewer by the domains' registered renderers
+(office/live/registry.py: new post cards, a redrawn board, the inbox badges...), each
+showing only what the viewer may see. This module knows no domain. Each event's id is the cursor, so a reconnecting
 browser (Last-Event-ID) resumes where it stopped; streams end after
 LIVE_STREAM_SECONDS and the browser reconnects, which re-checks the session.
 
@@ -21,20 +21,14 @@ import time
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from office import request_cache
 from office.db import db
+from office.live import registry
 from office.live.events import latest_id
-from office.feed.queries import cards, feed
-from office.models.live import (
-    APPROVAL_CHANGED,
-    INBOX_CHANGED,
-    MAINLINE_CHANGED,
-    ORDER_CHANGED,
-    POST_ADDED,
-    POST_CHANGED,
-    POST_DELETED,
-    LiveEvent,
-)
+from office.live.registry import Changes, Page
+from office.models.live import LiveEvent
 
 bp = Blueprint("live", __name__, url_prefix="/live")
 
@@ -94,20 +88,18 @@ class Watcher:
 watcher = Watcher()
 
 
-def stream_args(args) -> dict:
-    """The page description a stream carries: view=feed (with its filter), view=post,
-    view=mainline / board (with the mainline id), view=overview (with the status shown),
-    view=approval (one request), view=approvals (the lists, with the tab shown),
-    view=warehouse (the warehouse board of orders to ship) or view=order (one order)."""
-    keep = ("view", "show", "department", "post", "top", "mainline", "status", "approval", "tab", "order",
-            "template", "since", "until")  # template, since, until: the approvals lists' filter
-    return {k: args[k] for k in keep if args.get(k)}
+def page_of(args) -> Page:
+    """The page a stream serves, from its query: ``view`` and the arguments the domains
+    registered (the feed's filter, the mainline, the order...); anything else is dropped."""
+    keep = {k: args[k] for k in ("view", *registry.stream_args()) if args.get(k)}
+    return Page(view=keep.get("view"), args=keep)
 
 
 def updates(me, args) -> dict | None:
     """What changed for ``me`` since ``args["after"]``, as the context of live/_events.html;
-    None when no event happened at all. ``args`` is the stream's query (see stream_args).
+    None when no event happened at all. ``args`` is the stream's query (see page_of).
 
+    Each domain's registered renderer draws its own fragments (office/live/registry.py).
     Separate from the view so another transport (bench/poll_probe.py's polling prototype)
     renders exactly the same fragments.
     """
@@ -115,71 +107,14 @@ def updates(me, args) -> dict | None:
     events = list(LiveEvent.select().where(LiveEvent.id > after).order_by(LiveEvent.id).limit(BATCH))
     if not events:
         return None
-    keep = stream_args(args)
-    view = keep.get("view")
-    added, changed, deleted, mainlines, approvals = [], set(), set(), set(), set()
-    orders: set[int | None] = set()  # None: an import changed many orders at once
-    inbox = False
-    for event in events:
-        if event.kind == MAINLINE_CHANGED:
-            mainlines.add(event.mainline_id)
-        elif event.kind == APPROVAL_CHANGED:
-            approvals.add(event.approval_id)
-        elif event.kind == ORDER_CHANGED:
-            orders.add(event.order_id)
-        elif event.kind == INBOX_CHANGED:
-            inbox = inbox or event.user_id == me.id
-        elif event.kind == POST_ADDED:
-            added.append(event.post_id)
-        elif event.kind == POST_CHANGED:
-            changed.add(event.post_id)
-        elif event.kind == POST_DELETED:
-            deleted.add(event.post_id)
-    new_cards, changed_cards = [], []
-    if view == "post":
-        post_id = _int(args.get("post"))
-        changed = {post_id} & (changed | set(added)) - deleted
-        deleted = {post_id} & deleted
-        added = []
-    top = _int(args.get("top"))
-    mainline_id = _int(args.get("mainline")) if view in ("mainline", "board") else 0
-    if view == "board":
-        added, changed = [], set()
-    if view in ("feed", "mainline") and added:
-        # Posts already on the page (rendered after the page's cursor was read) are not added twice.
-        fresh = [i for i in added if i not in deleted and i > top]
-        if fresh:
-            keep["top"] = max(fresh)
-        posts = feed(me, keep.get("show", "all"), _int(args.get("department")) or None, ids=fresh,
-                     limit=len(fresh), mainline_id=mainline_id or None) if fresh else []
-        new_cards = cards(posts, me)
-        changed -= {c.post.id for c in new_cards}
-    if view in ("feed", "post", "mainline") and changed - deleted:
-        ids = changed - deleted
-        posts = feed(me, ids=ids, limit=len(ids))
-        changed_cards = cards(posts, me, all_comments=view == "post")
-    if view not in ("feed", "post", "mainline"):
-        deleted = set()
-    context = {"live_after": events[-1].id, "live_args": keep, "new_cards": new_cards,
-               "changed_cards": changed_cards, "deleted": sorted(deleted), "inbox": inbox,
-               "all_comments": view == "post"}
-    if mainlines:
-        from office.mainlines.live import fragments
-
-        context.update(fragments(me, view, mainline_id, keep.get("status"), mainlines))
-    if approvals and view in ("approval", "approvals"):
-        from office.approvals.live import fragments as approval_fragments
-
-        context.update(approval_fragments(me, view, _int(args.get("approval")), approvals, keep))
-    if orders and view == "warehouse":
-        from office.orders.board import fragments as board_fragments
-
-        context.update(board_fragments(me, view))
-    if orders and view == "order":
-        from office.orders.views import live_fragments as order_fragments
-
-        context.update(order_fragments(me, _int(args.get("order")), orders))
-    return context
+    # A stream keeps one app context for minutes: nothing cached before this batch may be trusted.
+    request_cache.clear()
+    page = page_of(args)
+    changes = Changes(events)
+    fragments = [renderer.render(me, page, changes) for renderer in registry.renderers()
+                 if renderer.kinds & changes.kinds]
+    # Renderers return HTML they drew from escaping templates: trusted here as markup.
+    return {"live_after": events[-1].id, "live_args": page.args, "fragments": [Markup(f) for f in fragments if f]}
 
 
 def _int(value) -> int:
@@ -210,11 +145,11 @@ def _event(context: dict) -> str:
 @bp.route("/")
 @login_required
 def stream():
-    """GET ?after=&view=feed|post&...: a text/event-stream of ``live`` events, each a set of OOB
-    fragments (post cards, #post-<id>-stats / -comment-list / -body, deletions, badges).
+    """GET ?after=&view=...: a text/event-stream of ``live`` events, each a set of OOB fragments
+    drawn by the registered renderers.
     With LIVE_STREAM_SECONDS 0 (tests) it checks once and ends."""
     app = current_app._get_current_object()
-    me = current_user._get_current_object()
+    me = current_user._get_current_object()  # the stream outlives the request: keep the user itself
     args = _resume(request.args)
     lifetime = app.config["LIVE_STREAM_SECONDS"]
     if lifetime:

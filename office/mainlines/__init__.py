@@ -13,6 +13,8 @@ from flask import Blueprint
 from flask_login import current_user
 
 from office.feed.visibility import register_scope
+from office.live import registry
+from office.mainlines import live
 from office.mainlines.access import posts_rule
 from office.models.feed import SCOPE_MAINLINE
 
@@ -20,6 +22,7 @@ bp = Blueprint("mainlines", __name__, url_prefix="/mainlines")
 
 # Mainline posts are for members (and directors) only, wherever the feed lists them.
 register_scope(SCOPE_MAINLINE, posts_rule)
+registry.register(bp, "mainlines", kinds=live.KINDS, args=live.ARGS, render=live.render)
 
 
 @bp.app_template_global()

@@ -1,4 +1,4 @@
-"""What the live stream sends when mainlines change (office/live/views.py calls ``fragments``):
+"""What the live stream redraws when mainlines change (``render``, registered with the blueprint):
 the whole overview for an open 作战图, the figures and timeline for an open mainline page,
 the board for an open node board, each only if the viewer may still see the mainline.
 
@@ -7,11 +7,32 @@ what makes new, finished and newly visible mainlines appear or leave on their ow
 """
 from __future__ import annotations
 
+from flask import render_template
+
 from office.clock import office_date
+from office.live.registry import Changes, Page
 from office.mainlines import access, queries
-from office.models.mainlines import STATUS_ACTIVE, STATUSES, Mainline
+from office.models.mainlines import MAINLINE_CHANGED, STATUS_ACTIVE, STATUSES, Mainline
 
 TIMELINE_SHOWN = 20
+KINDS = {MAINLINE_CHANGED}
+# The open mainline (its page or board) and the overview's status tab.
+ARGS = ("mainline", "status")
+
+
+def render(me, page: Page, changes: Changes) -> str:
+    mainline_id = page.number("mainline") if page.view in ("mainline", "board") else 0
+    context = fragments(me, page.view, mainline_id, page.args.get("status"), set(changes.subjects(MAINLINE_CHANGED)))
+    if "overview_rows" in context:
+        return render_template("mainlines/_overview.html", rows=context["overview_rows"], oob=True)
+    if "mainline_board" in context:
+        board = context["mainline_board"]
+        if page.view == "board":
+            return render_template("mainlines/_board.html", board=board, mainline=board.mainline, oob=True)
+        return (render_template("mainlines/_figures.html", board=board, mainline=board.mainline, oob=True)
+                + render_template("mainlines/_timeline.html", board=board, mainline=board.mainline, oob=True,
+                                  timeline=context["mainline_timeline"], timeline_more=None))
+    return ""
 
 
 def fragments(me, view: str | None, mainline_id: int, status: str | None, changed: set[int]) -> dict:

@@ -18,8 +18,8 @@ from office.inbox.notify import notify
 from office.live.events import publish
 from office.models.base import utcnow
 from office.models.inbox import KIND_MAINLINE_UPDATED
-from office.models.live import MAINLINE_CHANGED
 from office.models.mainlines import (
+    MAINLINE_CHANGED,
     DEFAULT_PHASES,
     FOLLOW_ALL,
     FOLLOW_KEY,
@@ -55,7 +55,7 @@ def record(mainline: Mainline | int, actor: User | None, kind: str, text: str, n
     activity = Activity.create(mainline=mainline_id, actor=actor.id if actor else None, kind=kind,
                                node=node.id if node else None, post_id=post_id, text=text, created_at=now)
     Mainline.update(last_activity=text, last_activity_at=now).where(Mainline.id == mainline_id).execute()
-    publish(MAINLINE_CHANGED, mainline_id=mainline_id)
+    publish(MAINLINE_CHANGED, mainline_id)
     return activity
 
 

@@ -35,6 +35,10 @@ RETURNED = "returned"  # back with the initiator for changes
 WITHDRAWN = "withdrawn"
 REQUEST_STATUSES = (PENDING, APPROVED, REJECTED, RETURNED, WITHDRAWN)
 
+# Live event kind (models/live.py): a request moved or gained a history row (its page and the
+# approvers' lists redraw).
+APPROVAL_CHANGED = "approval_changed"
+
 STEP_WAITING = "waiting"
 STEP_ACTIVE = "active"
 STEP_DONE = "done"

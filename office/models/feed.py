@@ -15,6 +15,11 @@ SCOPE_DEPARTMENTS = "departments"
 SCOPE_MAINLINE = "mainline"
 SCOPES = (SCOPE_EVERYONE, SCOPE_DEPARTMENTS, SCOPE_MAINLINE)
 
+# Live event kinds (models/live.py): a post was added; edited, commented or liked; deleted.
+POST_ADDED = "post_added"
+POST_CHANGED = "post_changed"
+POST_DELETED = "post_deleted"
+
 
 class Post(BaseModel):
     author = ForeignKeyField(User, backref="posts", on_delete="RESTRICT")

@@ -1,7 +1,10 @@
 """The live event log: one small row per change other open browsers should show.
 
-Written in the same transaction as the change; office/live reads it after a
-cursor. Rows are pruned after a day (tasks/live.py).
+Written in the same transaction as the change (office/live/events.publish); the stream reads
+it after a cursor. ``kind`` is a domain's own word, defined beside that domain's models
+(POST_ADDED in models/feed.py, ORDER_CHANGED in models/orders.py...); ``subject_id`` is the
+row it is about (None: many at once), ``user_id`` whom it concerns. Rows are pruned after a
+day (tasks/live.py). Knows no domain.
 """
 from __future__ import annotations
 
@@ -9,26 +12,11 @@ from peewee import CharField, DateTimeField, IntegerField
 
 from office.models.base import BaseModel, utcnow
 
-POST_ADDED = "post_added"
-POST_CHANGED = "post_changed"  # edited, commented, liked
-POST_DELETED = "post_deleted"
-INBOX_CHANGED = "inbox_changed"
-# A mainline's nodes, members or figures changed (its board and the overview redraw it).
-MAINLINE_CHANGED = "mainline_changed"
-# An approval request moved or gained a history row (its page and the approvers' lists redraw).
-APPROVAL_CHANGED = "approval_changed"
-# An order was created, moved or changed (the warehouse board and its page redraw).
-ORDER_CHANGED = "order_changed"
-
 
 class LiveEvent(BaseModel):
     kind = CharField(max_length=20)
-    post_id = IntegerField(null=True)
-    # For inbox events: whose badge changed.
+    subject_id = IntegerField(null=True)
     user_id = IntegerField(null=True)
-    mainline_id = IntegerField(null=True)
-    approval_id = IntegerField(null=True)
-    order_id = IntegerField(null=True)
     created_at = DateTimeField(default=utcnow, index=True)
 
     class Meta:

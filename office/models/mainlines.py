@@ -16,6 +16,10 @@ STATUS_DONE = "done"
 STATUS_CANCELLED = "cancelled"
 STATUSES = (STATUS_ACTIVE, STATUS_DONE, STATUS_CANCELLED)
 
+# Live event kind (models/live.py): a mainline's nodes, members or figures changed (its board
+# and the overview redraw it).
+MAINLINE_CHANGED = "mainline_changed"
+
 ROLE_OWNER = "owner"
 ROLE_MEMBER = "member"
 ROLE_VIEWER = "viewer"  # reads everything, changes nothing

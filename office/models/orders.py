@@ -38,6 +38,10 @@ AFTERSALE = "aftersale"  # 售后中
 CLOSED = "closed"  # 已关闭
 STATUSES = (UNPAID, REVIEW, TO_SHIP, SHIPPED, DELIVERED, AFTERSALE, CLOSED)
 
+# Live event kind (models/live.py): an order was created, moved or changed (subject None: an
+# import changed many); the warehouse board and the order's page redraw.
+ORDER_CHANGED = "order_changed"
+
 # Queues an order waits in while 待审核 (routing rules choose one); EXCEPTION holds orders
 # that failed validation on arrival, with their reason.
 QUEUE_SERVICE = "service"  # 客服确认

@@ -13,7 +13,11 @@ import views or tasks.
 """
 from flask import Blueprint
 
+from office.live import registry
+from office.orders import live
+
 bp = Blueprint("orders", __name__, url_prefix="/orders")
+registry.register(bp, "orders", kinds=live.KINDS, args=live.ARGS, render=live.render)
 
 from office.orders import board_views, entry_views, import_views, note_views, rule_views, views  # noqa: E402,F401  (routes)
 

@@ -31,8 +31,8 @@ from peewee import Case, IntegrityError, OperationalError, fn
 from office.db import atomic_for_update, db, is_sqlite
 from office.live.events import publish
 from office.models.base import utcnow
-from office.models.live import ORDER_CHANGED
 from office.models.orders import (
+    ORDER_CHANGED,
     AFTERSALE,
     BATCH_DONE,
     BATCH_FAILED,

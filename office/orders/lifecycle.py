@@ -24,8 +24,8 @@ from flask_babel import lazy_gettext as _l
 
 from office.db import atomic_for_update, locked
 from office.models.base import utcnow
-from office.models.live import ORDER_CHANGED
 from office.models.orders import (
+    ORDER_CHANGED,
     AFTERSALE,
     CLOSED,
     DELIVERED,
@@ -178,7 +178,7 @@ def record(order, kind: str, by: User | None, detail: str = "", now: dt.datetime
     event = OrderEvent.create(order=order_id, kind=kind, actor=_id(by), detail=str(detail or ""),
                               created_at=_now(now))
     if live:
-        publish(ORDER_CHANGED, order_id=order_id)
+        publish(ORDER_CHANGED, order_id)
     return event
 
 

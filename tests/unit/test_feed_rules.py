@@ -121,7 +121,7 @@ def test_sub_departments_see_department_posts_but_not_the_reverse(app):
 def test_old_live_events_are_pruned(app):
     from tasks.live import prune_live_events
 
-    LiveEvent.create(kind="post_added", post_id=1, created_at=utcnow() - dt.timedelta(days=2))
-    LiveEvent.create(kind="post_added", post_id=2)
+    LiveEvent.create(kind="post_added", subject_id=1, created_at=utcnow() - dt.timedelta(days=2))
+    LiveEvent.create(kind="post_added", subject_id=2)
     assert prune_live_events.call_local() == 1
     assert LiveEvent.select().count() == 1

@@ -13,7 +13,8 @@ import pytest
 from peewee import OperationalError
 
 from office.models.inventory import Product
-from office.models.live import ORDER_CHANGED, LiveEvent
+from office.models.live import LiveEvent
+from office.models.orders import ORDER_CHANGED
 from office.models.orders import (
     BATCH_DONE,
     BATCH_FAILED,

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from office.models import orders as m
-from office.models.live import ORDER_CHANGED, LiveEvent
+from office.models.live import LiveEvent
+from office.models.orders import ORDER_CHANGED
 from office.models.orders import Order, OrderEvent, OrderLine, Shop
 from office.orders import lifecycle
 from office.orders.labels import status_label
@@ -61,7 +62,7 @@ def _events(order, kind=None):
 
 
 def _live(order):
-    return LiveEvent.select().where((LiveEvent.kind == ORDER_CHANGED) & (LiveEvent.order_id == order.id)).count()
+    return LiveEvent.select().where((LiveEvent.kind == ORDER_CHANGED) & (LiveEvent.subject_id == order.id)).count()
 
 
 def _line_orders(order):

@@ -11,7 +11,8 @@ from office.departments.tree import update_department
 from office.inbox.links import kind_label
 from office.models import orders as m
 from office.models.inbox import KIND_ORDER_LOGISTICS, Notification
-from office.models.live import ORDER_CHANGED, LiveEvent
+from office.models.live import LiveEvent
+from office.models.orders import ORDER_CHANGED
 from office.models.orders import Order, OrderEvent, Shop
 from office.orders import lifecycle
 from office.orders.logistics import flag_exceptions, recipients
@@ -85,7 +86,7 @@ def test_not_picked_up_and_stuck_orders_are_flagged_once(app, org):
         assert _fresh(order).logistics_issue == "" and _flags(order) == []
     [event] = _flags(not_picked)
     assert event.actor_id is None and event.created_at == NOW and "30" in event.detail
-    assert LiveEvent.select().where((LiveEvent.kind == ORDER_CHANGED) & (LiveEvent.order_id == stuck.id)).count() == 1
+    assert LiveEvent.select().where((LiveEvent.kind == ORDER_CHANGED) & (LiveEvent.subject_id == stuck.id)).count() == 1
 
     # The heads of both order departments, once per order; not 行政部's head, not the packer.
     notes = list(Notification.select().where(Notification.id.in_(ids)).order_by(Notification.id))
