@@ -1,15 +1,14 @@
-"""ShopOffice: the back office package.
+"""ShopOffice: the back office package. docs/architecture.md explains the layers.
 
 Map:
-  config, db, extensions, htmx, access, errors, cli, i18n  -- the shared core
+  config, db, extensions, clock, exceptions, request_cache, uploads, markup  -- the shared core
+  htmx, access, errors, forms, pagination, i18n, cli, demo                   -- the shared web layer
   models/        every table, one module per domain, ALL_MODELS in FK order
   migrations/    numbered schema scripts applied by ``flask --app app migrate``
-  auth/          login, logout, own password, language choice
-  people/        the staff directory, profiles and user administration
-  departments/   the department tree
-  audit/         the append-only trail of sensitive actions and its viewer
-  home/          the home page and /healthz
+  auth/ people/ departments/ audit/ home/   accounts, the tree, the trail, the home page
+  feed/ live/ inbox/ notices/ memos/        posts, live updates, notifications, notices, memos
+  mainlines/ approvals/ orders/ api/        the business domains and the JSON API
 
-Import rules: views -> forms, rules, queries, models, tasks.
-Rule modules and models never import views or tasks.
+Import rules: views -> pages, forms, rules, queries, models, tasks. Rules and models never
+import views, tasks, flask.request or abort (tests/unit/test_architecture.py checks it).
 """

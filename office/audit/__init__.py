@@ -1,1 +1,5 @@
-"""The audit trail: ``trail.record`` writes it, the /audit page (admins) reads it."""
+"""The audit trail of sensitive actions.
+
+Map: trail.py (``record``: the only writer; the caller's address comes from the request cache),
+queries.py (the filtered trail); views.py (bp, /audit for admins), forms.py (its filter).
+"""

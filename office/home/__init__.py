@@ -1,1 +1,4 @@
-"""The home page and the health check."""
+"""The home page and the health check.
+
+Map: views.py (bp: / with the feed and the team, /healthz). The feed on it comes from feed/pages.py.
+"""
