@@ -1,7 +1,7 @@
 """ShopOffice: the back office package. docs/architecture.md explains the layers.
 
 Map:
-  config, db, extensions, clock, exceptions, request_cache, uploads, markup  -- the shared core
+  config, db, extensions, clock, rules, request_cache, uploads, markup       -- the shared core
   htmx, access, errors, forms, pagination, i18n, cli, demo                   -- the shared web layer
   models/        every table, one module per domain, ALL_MODELS in FK order
   migrations/    numbered schema scripts applied by ``flask --app app migrate``

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from office import htmx
-from office.exceptions import Forbidden, NotFound
+from office.rules import Forbidden, NotFound
 
 
 def toast(message: str, status: int = 200, level: str = "error"):

@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import current_app, send_file
 from flask_babel import lazy_gettext as _l
 
-from office.exceptions import NotFound
+from office.rules import NotFound
 
 # extension -> (content type, is image, content check)
 _PNG = b"\x89PNG\r\n\x1a\n"

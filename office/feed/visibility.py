@@ -15,7 +15,7 @@ from functools import reduce
 from typing import Callable
 
 from office import request_cache
-from office.exceptions import NotFound
+from office.rules import NotFound
 from peewee import Expression
 
 from office.models.feed import SCOPE_DEPARTMENTS, SCOPE_EVERYONE, SCOPE_MAINLINE, Post, PostDepartment, PostRecipient

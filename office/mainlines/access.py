@@ -8,7 +8,7 @@ move the nodes they own; viewers only read. Imports only models.
 from __future__ import annotations
 
 from office import request_cache
-from office.exceptions import Forbidden, NotFound
+from office.rules import Forbidden, NotFound
 from peewee import Expression
 
 from office.models.feed import Post

@@ -14,7 +14,7 @@ from __future__ import annotations
 from office import request_cache
 
 from office.departments.tree import descendant_ids
-from office.exceptions import NotFound
+from office.rules import NotFound
 from office.models.orders import Order
 from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, Department, User
 
