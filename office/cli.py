@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
 
-from office.db import db, migrate, migration_runner
+from office.db import connected, migrate, migration_runner
 from office.models.people import ROLES, Department, User
 
 
@@ -13,18 +12,6 @@ def register(app) -> None:
 
     for command in (init_db_command, migrate_command, create_user_command, seed_demo_command, orders_command):
         app.cli.add_command(command)
-
-
-def _connected(func):
-    """Open the connection for a command and close it after (outside any request)."""
-    from functools import wraps
-
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        with db.connection_context():
-            return func(*args, **kwargs)
-
-    return with_appcontext(wrapper)
 
 
 def _install_approval_forms() -> None:
@@ -36,7 +23,7 @@ def _install_approval_forms() -> None:
 
 
 @click.command("init-db")
-@_connected
+@connected
 def init_db_command():
     """Create the schema (applying any pending migration). Safe to run again."""
     applied = migrate()
@@ -48,7 +35,7 @@ def init_db_command():
 
 @click.command("migrate")
 @click.option("--list", "show", is_flag=True, help="Show each migration and when it was applied.")
-@_connected
+@connected
 def migrate_command(show: bool):
     """Apply pending migrations in order; existing data is kept."""
     if show:
@@ -66,7 +53,7 @@ def migrate_command(show: bool):
 @click.option("--role", type=click.Choice(ROLES), default="staff", show_default=True)
 @click.option("--department", "department_name", default=None, help="Existing department name.")
 @click.option("--name", "display_name", default="", help="Display name (defaults to the username).")
-@_connected
+@connected
 def create_user_command(username, password, role, department_name, display_name):
     """Create an account from the shell (the first admin, scripts)."""
     from office.people.accounts import AccountError, create_user
@@ -85,7 +72,7 @@ def create_user_command(username, password, role, department_name, display_name)
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
-@_connected
+@connected
 def seed_demo_command(if_empty: bool):
     """Create the demo company: departments, about twenty staff, and print their logins once."""
     from office.demo import DEMO_PASSWORD, seed

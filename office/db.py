@@ -1,10 +1,12 @@
-"""The one database object every model binds to, and its per-request connection.
+"""The one database object every model binds to, its per-request connection, and the
+connection of a command line command (``connected``).
 
 ``db`` is a proxy filled by ``init_app`` from DATABASE_URL, so models can be
-declared before any app exists. Imports only peewee.
+declared before any app exists. Imports only peewee (and Flask inside its functions).
 """
 from __future__ import annotations
 
+from functools import wraps
 from pathlib import Path
 
 from peewee import DatabaseProxy, Model, SqliteDatabase
@@ -64,6 +66,19 @@ def init_app(app, excluded_endpoints: tuple[str, ...] = ("static",)) -> None:
 
 
 MIGRATIONS_DIR = str(Path(__file__).with_name("migrations"))
+
+
+def connected(func):
+    """A command line command's body run in the app context with one connection, closed after
+    (outside any request nothing else opens it)."""
+    from flask.cli import with_appcontext
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with db.connection_context():
+            return func(*args, **kwargs)
+
+    return with_appcontext(wrapper)
 
 
 def migration_runner():

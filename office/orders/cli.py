@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from office.cli import _connected
+from office.db import connected
 from office.models.orders import PLATFORMS, Shop
 from office.orders import intake
 from office.orders.records import RowError
@@ -41,7 +41,7 @@ def orders_command():
 @click.option("--platform", type=click.Choice(PLATFORMS), default=None,
               help="For a new shop: its platform, when the files cannot tell (a Tmall shop's export "
                    "often reads as Taobao's).")
-@_connected
+@connected
 def import_command(files: tuple[Path, ...], shop_name: str, platform: str | None):
     """Import FILES (one export: Taobao/Tmall's order list and items file, or one JD,
     Pinduoduo or Douyin file) and print the import report as one JSON object.
@@ -62,7 +62,7 @@ def import_command(files: tuple[Path, ...], shop_name: str, platform: str | None
 
 @orders_command.command("stats")
 @click.option("--shop", "shop_name", required=True, help="Shop name.")
-@_connected
+@connected
 def stats_command(shop_name: str):
     """Print what SHOP holds, as one JSON object: orders, lines, paid_total (over orders with a
     payment time) and platform_status_counts."""
