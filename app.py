@@ -22,7 +22,7 @@ from office.memos.views import bp as memos_bp
 from office.live.views import bp as live_bp
 from office.mainlines import bp as mainlines_bp
 from office.approvals import bp as approvals_bp
-from office.orders import bp as orders_bp
+from office.orders.views import bp as orders_bp
 from office.api.views import bp as api_bp
 
 BLUEPRINTS = (home_bp, auth_bp, people_bp, departments_bp, audit_bp, feed_bp, inbox_bp, notices_bp, memos_bp,

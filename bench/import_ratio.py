@@ -4,7 +4,7 @@
 The two files are written as Taobao writes them (订单报表 + 宝贝报表: GBK, ="…"-guarded
 order numbers, masked phones, header cells with trailing spaces, buyer messages with commas
 and line breaks), in the layout of tests/data/orders/make_samples.py. The import is what the
-upload job does: read the files, ``formats.parse``, ``intake.save`` (lookups, validation and
+upload job does: read the files, ``reading.parse``, ``intake.save`` (lookups, validation and
 routing of paid orders, orders, lines and one timeline event per order, one transaction)
 into a fresh migrated SQLite database. The baseline inserts the same order and line rows
 (the same columns, read back from the imported database) with ``executemany`` into an empty
@@ -90,7 +90,8 @@ def main() -> None:
         from office.db import db, migrate
         from office.models.inventory import Product
         from office.models.orders import Shop
-        from office.orders import formats, intake
+        from office.orders import intake
+        from office.orders.formats import reading
 
         database = folder / "office.db"
         app = create_app({"DATABASE_URL": f"sqlite:///{database}", "INSTANCE_PATH": str(folder / "instance"),
@@ -107,7 +108,7 @@ def main() -> None:
             rss_before = maxrss_mb()
             started = time.perf_counter()
             files = [(path.name, path.read_bytes()) for path in (order_path, item_path)]
-            parsed = formats.parse(files)
+            parsed = reading.parse(files)
             parsed_at = time.perf_counter()
             parse_peak_mb = maxrss_mb() - rss_before
             if parsed.errors:
@@ -125,7 +126,7 @@ def main() -> None:
             del files, parsed
             gc.collect()
             started = time.perf_counter()
-            again = intake.save(shop, formats.parse([(p.name, p.read_bytes()) for p in (order_path, item_path)]), None)
+            again = intake.save(shop, reading.parse([(p.name, p.read_bytes()) for p in (order_path, item_path)]), None)
             reimport_s = time.perf_counter() - started
             print(f"the same files again: unchanged {again.unchanged:,}, created {again.created}, "
                   f"updated {again.updated} in {reimport_s:.1f} s")

@@ -240,6 +240,7 @@ def seed_orders(users: dict[str, User], departments: dict[str, Department]) -> N
     from office.models.inventory import Product
     from office.models.orders import QUEUE_REVIEW, QUEUE_SERVICE, RoutingRule
     from office.orders import intake, lifecycle
+    from office.orders.shops import get_or_create_shop
     from office.orders.records import (STAGE_CLOSED, STAGE_DELIVERED, STAGE_PAID, STAGE_SHIPPED, STAGE_UNPAID,
                                        LineRecord, OrderRecord, ParsedExport)
 
@@ -256,7 +257,7 @@ def seed_orders(users: dict[str, User], departments: dict[str, Department]) -> N
     prefixes = {"tmall": "38", "taobao": "37", "jd": "30", "pdd": "241122-", "douyin": "69"}
     number = 0
     for shop_name, platform in SHOPS:
-        shop = intake.get_or_create_shop(shop_name, platform)
+        shop = get_or_create_shop(shop_name, platform)
         records = []
         for _ in range(16):
             number += 1
@@ -294,7 +295,7 @@ def seed_orders(users: dict[str, User], departments: dict[str, Department]) -> N
 
     # Problems worth showing: a price far under the list price and a missing address land in
     # the exception queue; two orders of one buyer can be merged.
-    shop = intake.get_or_create_shop("知行旗舰店", "tmall")
+    shop = get_or_create_shop("知行旗舰店", "tmall")
     cup = PRODUCTS[0]
     base = dict(platform_status="买家已付款，等待卖家发货", stage=STAGE_PAID, buyer_nick="爱喝热水的猫",
                 receiver_name="王芳", receiver_phone="13857126688",

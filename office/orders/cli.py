@@ -4,7 +4,7 @@
 Both print ONE JSON object on stdout, so scripts can read it whatever happened. A refused
 import prints ``{"refused": true, "message": ..., "errors": [{"file", "row", "column",
 "reason"}, ...]}`` instead of the report, a one-line summary on stderr, and exits with 1.
-Registered by office/cli.py; the rules are office/orders/intake.py's.
+Registered by office/cli.py; the rules are office/orders/imports.py's and shops.py's.
 """
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ import click
 
 from office.db import connected
 from office.models.orders import PLATFORMS, Shop
-from office.orders import intake
+from office.orders import imports, intake
 from office.orders.records import RowError
+from office.orders.shops import ShopError, shop_stats
 
 
 def _print(data: dict) -> None:
@@ -52,10 +53,10 @@ def import_command(files: tuple[Path, ...], shop_name: str, platform: str | None
     """
     uploads = [(path.name, path.read_bytes()) for path in files]
     try:
-        _shop, report = intake.import_files(uploads, None, shop_name=shop_name, platform=platform or "")
+        _shop, report = imports.import_files(uploads, None, shop_name=shop_name, platform=platform or "")
     except intake.Refused as refusal:
         _refuse(str(refusal), refusal.errors)
-    except intake.ShopError as error:
+    except ShopError as error:
         _refuse(str(error), [RowError("", 0, "shop", str(error))])
     _print(report.to_dict())
 
@@ -69,4 +70,4 @@ def stats_command(shop_name: str):
     shop = Shop.get_or_none(Shop.name == shop_name.strip())
     if shop is None:
         raise click.ClickException(f"no shop named {shop_name!r}")
-    _print(intake.shop_stats(shop))
+    _print(shop_stats(shop))

@@ -25,6 +25,15 @@ from office.orders.lifecycle import RESOLVE_QUEUES
 # Item rows on the new-order form: enough for a hand-typed order, no script needed to add one.
 ENTRY_LINES = 5
 
+
+def whole_number(value) -> int:
+    """A submitted number (a checked order or line id, a page cursor), 0 when it is not one."""
+    try:
+        return int(str(value or "").strip())
+    except ValueError:
+        return 0
+
+
 class DeskFilterForm(Form):
     """The desk's filters, read from the query string (a GET form: no CSRF token)."""
 

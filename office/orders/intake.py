@@ -1,32 +1,26 @@
 """Saving orders read from an export file or the API: idempotent, all or nothing, fast, with
-the import report; the stored figures of a shop; the background import of a large upload.
+the import report.
 
 Orders are keyed by (platform, order number). A fingerprint of the platform's data tells an
 unchanged re-import apart without comparing columns, so importing the same file twice
-touches nothing. Imports models, records, formats, validation, routing, lifecycle's event
-kinds and live events; never views. The one exception to "rules never import tasks": the
-job's progress lives in huey's key-value store (see ``_progress_store``).
+touches nothing. Imports models, records, validation, routing, lifecycle's event kinds, shops'
+platform rule and live events; never views or tasks. Files and import batches: imports.py.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-import logging
 import re
-import shutil
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from peewee import Case, IntegrityError, OperationalError, fn
+from peewee import IntegrityError, OperationalError
 
 from office.db import atomic_for_update, db, is_sqlite
 from office.live.events import publish
@@ -34,15 +28,8 @@ from office.models.base import utcnow
 from office.models.orders import (
     ORDER_CHANGED,
     AFTERSALE,
-    BATCH_DONE,
-    BATCH_FAILED,
-    BATCH_QUEUED,
-    BATCH_REFUSED,
-    BATCH_RUNNING,
     CLOSED,
     DELIVERED,
-    PLATFORM_TAOBAO,
-    PLATFORM_TMALL,
     QUEUE_EXCEPTION,
     QUEUE_WAREHOUSE,
     REVIEW,
@@ -51,14 +38,13 @@ from office.models.orders import (
     SOURCE_IMPORT,
     TO_SHIP,
     UNPAID,
-    ImportBatch,
     Order,
     OrderEvent,
     OrderLine,
     Shop,
 )
 from office.models.people import User
-from office.orders import formats, routing, validation
+from office.orders import routing, validation
 from office.orders.formats.status import is_locked, stage_of
 from office.orders.labels import platform_label, status_label
 from office.orders.lifecycle import EVENT_CREATED, EVENT_IMPORTED, EVENT_RECEIVED, EVENT_UPDATED
@@ -72,9 +58,8 @@ from office.orders.records import (
     ParsedExport,
     RowError,
 )
+from office.orders.shops import SAME_NUMBERS
 from office.rules import RuleError
-
-log = logging.getLogger(__name__)
 
 # SQLite allows 32,766 bound values per statement, PostgreSQL 65,535: these chunks stay
 # far below both with every column bound.
@@ -92,7 +77,6 @@ STAGE_STATUS = {STAGE_UNPAID: UNPAID, STAGE_SHIPPED: SHIPPED, STAGE_DELIVERED: D
 # How far along an order is: a later export may move it forward, never back. REVIEW and
 # TO_SHIP share a rank: which of the two is a person's decision, not the platform's.
 RANK = {UNPAID: 0, REVIEW: 1, TO_SHIP: 1, SHIPPED: 3, DELIVERED: 4, AFTERSALE: 5, CLOSED: 6}
-SAME_NUMBERS = {PLATFORM_TAOBAO, PLATFORM_TMALL}  # one order-number space, one export format
 
 # Text columns and their sizes: longer values refuse the file (PostgreSQL would fail midway;
 # cutting an address or a tracking number short would send a parcel astray). Titles and
@@ -127,10 +111,6 @@ class Refused(RuleError):
     def __init__(self, errors: Sequence[RowError], message=None):
         self.errors = list(errors)
         super().__init__(message or _l("The import was refused: nothing was saved."))
-
-
-class ShopError(RuleError):
-    default_field = "shop"
 
 
 @dataclass
@@ -687,7 +667,7 @@ def _duplicate(error: IntegrityError) -> bool:
 
 
 @contextmanager
-def _transaction():
+def transaction():
     """The import's one transaction. SQLite: BEGIN IMMEDIATE, so a second import waits for
     the first (up to the busy timeout) instead of failing on a stale read; a race lost
     anyway becomes a clean refusal, never a half-saved file or a 500."""
@@ -713,7 +693,7 @@ def save(shop: Shop, parsed: ParsedExport, by: User | None, source: str = SOURCE
 
     Args:
         shop: where the orders belong; its platform keys them.
-        parsed: records from formats.parse or the API.
+        parsed: records from formats.reading.parse or the API.
         by: who imports (the timeline's actor), or None for a job without a person.
         source: SOURCE_IMPORT, SOURCE_API or SOURCE_MANUAL.
         progress: called as ``progress(done, total)`` every ``ROUND`` orders.
@@ -735,7 +715,7 @@ def save(shop: Shop, parsed: ParsedExport, by: User | None, source: str = SOURCE
     total = len(records)
     # Before the transaction: on SQLite it holds the database's write lock throughout.
     fingerprints = [fingerprint(record) for record in records]
-    with _transaction():
+    with transaction():
         _lock_platform(platform)
         work = _Save(shop, platform, records, by, source, create_only)
         done = 0
@@ -755,220 +735,3 @@ def save(shop: Shop, parsed: ParsedExport, by: User | None, source: str = SOURCE
         paid_total=sum((r.paid_amount for r in records if r.paid_at is not None), Decimal("0.00")),
         platform_status_counts=_status_counts(r.platform_status for r in records),
     )
-
-
-# -- what is stored ----------------------------------------------------------------------
-
-def shop_stats(shop: Shop) -> dict:
-    """The report's figures for what ``shop`` holds: orders, lines, the paid total over
-    orders with a payment time (as a "1234.50" string) and counts by platform status.
-    Three aggregate queries whatever the size."""
-    # Summed in whole fen: SQLite stores the amounts as floating point, whose sum over
-    # 100,000 orders would drift; integers add exactly on both databases.
-    paid_fen = fn.SUM(Case(None, [(Order.paid_at.is_null(False), fn.ROUND(Order.paid_amount * 100))], None))
-    orders, fen = (Order.select(fn.COUNT(Order.id), paid_fen).where(Order.shop == shop).tuples().get())
-    lines = OrderLine.select(fn.COUNT(OrderLine.id)).join(Order).where(Order.shop == shop).scalar()
-    counts = (Order.select(Order.platform_status, fn.COUNT(Order.id))
-              .where(Order.shop == shop).group_by(Order.platform_status).tuples())
-    paid_total = Decimal(int(round(fen or 0))) / 100
-    return {
-        "orders": orders or 0,
-        "lines": lines or 0,
-        "paid_total": f"{paid_total:.2f}",
-        "platform_status_counts": dict(sorted(counts, key=lambda item: (-item[1], item[0]))),
-    }
-
-
-def new_shop_platform(detected: str, chosen: str) -> str:
-    """The platform a new shop is created on: the one its owner chose, else the one the files
-    say. A Tmall shop's export reads as Taobao's unless it has a shop-type column, so choosing
-    天猫 for Taobao-format files is fine; choosing a platform whose format the files are not
-    raises ShopError."""
-    if not chosen:
-        return detected
-    if detected and detected != chosen and not {detected, chosen} <= SAME_NUMBERS:
-        raise ShopError(_l("These files are a %(found)s export, not %(chosen)s.", found=platform_label(detected),
-                           chosen=platform_label(chosen)))
-    return chosen
-
-
-def get_or_create_shop(name: str, platform: str) -> Shop:
-    """The shop called ``name``, created on ``platform`` when there is none.
-
-    Raises ShopError for an empty or too long name, or an unknown platform.
-    """
-    from office.models.orders import PLATFORMS
-
-    name = (name or "").strip()
-    if not name:
-        raise ShopError(_l("Name the shop."))
-    if len(name) > 60:
-        raise ShopError(_l("Keep the shop name under 60 characters."))
-    shop = Shop.get_or_none(Shop.name == name)
-    if shop is not None:
-        return shop
-    if platform not in PLATFORMS:
-        raise ShopError(_l("The platform of these files was not recognised, so the shop cannot be created."))
-    try:
-        with db.atomic():
-            return Shop.create(name=name, platform=platform)
-    except IntegrityError:
-        # Created by someone else a moment ago.
-        return Shop.get(Shop.name == name)
-
-
-# -- files, batches and progress -------------------------------------------------------
-
-Files = list[tuple[str, bytes]]
-# Parsing takes about this share (%) of an import's time: the progress bar's first part.
-PARSE_PERCENT = 30
-
-
-def import_files(files: Files, by: User | None, shop: Shop | None = None, shop_name: str = "",
-                 progress: Progress | None = None, platform: str = "") -> tuple[Shop, Report]:
-    """Parse ``files`` and save them into ``shop``, or into the shop called ``shop_name``
-    (created on ``platform`` if given, else on the one detected from the files, in the same
-    transaction: a refused import leaves no empty shop behind).
-
-    Raises Refused (row errors, nothing saved) or ShopError.
-    """
-    parsed = formats.parse(files)
-    if parsed.errors:
-        raise Refused(parsed.errors)
-    with _transaction():
-        if shop is None:
-            shop = get_or_create_shop(shop_name, new_shop_platform(parsed.platform, platform))
-        report = save(shop, parsed, by, progress=progress)
-    return shop, report
-
-
-def batch_dir(batch_id: int) -> Path:
-    return Path(current_app.instance_path) / "imports" / str(batch_id)
-
-
-def stored_name(index: int, filename: str) -> str:
-    """Files are stored by position, never under the name the browser sent."""
-    ext = filename.rpartition(".")[2].lower() if "." in filename else "bin"
-    return f"{index}.{ext if ext.isalnum() else 'bin'}"
-
-
-def queue_batch(files: Files, shop: Shop, by: User | None, platform: str = "") -> ImportBatch:
-    """Store the upload under instance/imports/<batch id>/ and record the batch; the caller
-    enqueues ``tasks.orders.import_orders(batch.id)`` (after this has committed)."""
-    with db.atomic():
-        batch = ImportBatch.create(user=by, shop=shop, platform=platform or shop.platform,
-                                   filenames=json.dumps([name for name, _data in files], ensure_ascii=False),
-                                   size_bytes=sum(len(data) for _name, data in files))
-        folder = batch_dir(batch.id)
-        folder.mkdir(parents=True, exist_ok=True)
-        for index, (name, data) in enumerate(files):
-            (folder / stored_name(index, name)).write_bytes(data)
-        batch.stored_dir = str(folder)
-        batch.save(only=[ImportBatch.stored_dir])
-    return batch
-
-
-def _progress_store():
-    """huey's key-value store: the job's progress must be readable by the web processes
-    while the import's transaction is open, and on SQLite that transaction holds the
-    database's write lock. tasks.queue imports only office.config, so this drags no task
-    into the rules' import graph."""
-    from tasks.queue import huey
-
-    return huey
-
-
-def _progress_key(batch_id: int) -> str:
-    return f"orders-import-progress:{batch_id}"
-
-
-def batch_progress(batch_id: int) -> int | None:
-    """How far the job of ``batch_id`` is, in percent, while it runs; None when unknown."""
-    value = _progress_store().get(_progress_key(batch_id), peek=True)
-    return int(value) if value is not None else None
-
-
-class _BatchProgress:
-    """Tells the progress store, only when the whole percent changes."""
-
-    def __init__(self, batch_id: int):
-        self.key = _progress_key(batch_id)
-        self.percent = -1
-
-    def set(self, percent: int) -> None:
-        percent = max(0, min(100, percent))
-        if percent != self.percent:
-            self.percent = percent
-            _progress_store().put(self.key, percent)
-
-    def parsing(self, done: int, total: int) -> None:
-        self.set(PARSE_PERCENT * done // total if total else PARSE_PERCENT)
-
-    def saving(self, done: int, total: int) -> None:
-        self.set(PARSE_PERCENT + (100 - PARSE_PERCENT) * done // total if total else 100)
-
-    def clear(self) -> None:
-        _progress_store().delete(self.key)
-
-
-def batch_filenames(batch: ImportBatch) -> list[str]:
-    return json.loads(batch.filenames or "[]")
-
-
-def batch_files(batch: ImportBatch) -> Files:
-    names = batch_filenames(batch)
-    folder = Path(batch.stored_dir)
-    return [(name, (folder / stored_name(index, name)).read_bytes()) for index, name in enumerate(names)]
-
-
-def _finish(batch_id: int, status: str, **values) -> None:
-    ImportBatch.update(status=status, finished_at=utcnow(), **values).where(ImportBatch.id == batch_id).execute()
-
-
-def run_batch(batch_id: int) -> str:
-    """The job: read the batch's stored files, parse, save, and record the outcome on the
-    batch (done with its report, refused with row errors, failed with the reason). A batch
-    is run once: a second delivery of the same job finds it no longer queued.
-
-    Returns the batch's final status ("" when it was not queued).
-    """
-    claimed = (ImportBatch.update(status=BATCH_RUNNING, started_at=utcnow())
-               .where((ImportBatch.id == batch_id) & (ImportBatch.status == BATCH_QUEUED)).execute())
-    if not claimed:
-        return ""
-    batch = ImportBatch.get_by_id(batch_id)
-    progress = _BatchProgress(batch_id)
-    progress.set(0)
-    status = BATCH_FAILED
-    try:
-        if batch.shop_id is None:
-            raise RuntimeError("the shop of this import no longer exists")
-        parsed = formats.parse(batch_files(batch), progress=progress.parsing)
-        if parsed.errors:
-            raise Refused(parsed.errors)
-        # The outcome commits with the orders: a batch is done exactly when they are saved.
-        with _transaction():
-            report = save(batch.shop, parsed, batch.user, progress=progress.saving)
-            _finish(batch_id, BATCH_DONE, report=json.dumps(report.to_dict(), ensure_ascii=False))
-        status = BATCH_DONE
-    except Refused as refusal:
-        status = BATCH_REFUSED
-        _finish(batch_id, BATCH_REFUSED, errors=json.dumps([e.to_dict() for e in refusal.errors], ensure_ascii=False))
-    except Exception as error:  # noqa: BLE001  (any crash is the batch's outcome, with its reason)
-        log.exception("order import %s failed", batch_id)
-        reason = f"{type(error).__name__}: {error}"
-        _finish(batch_id, BATCH_FAILED, errors=json.dumps([RowError("", 0, "", reason).to_dict()], ensure_ascii=False))
-    finally:
-        progress.clear()
-    if status != BATCH_FAILED:
-        # The upload holds buyers' phones and addresses: kept only while it may explain a failure.
-        shutil.rmtree(batch.stored_dir, ignore_errors=True)
-    return status
-
-
-def batch_report(batch: ImportBatch) -> Report | None:
-    return Report.from_dict(json.loads(batch.report)) if batch.report else None
-
-
-def batch_errors(batch: ImportBatch) -> list[RowError]:
-    return [RowError(**e) for e in json.loads(batch.errors)] if batch.errors else []

@@ -9,8 +9,7 @@ Merge and split also lock the rows they read (PostgreSQL: FOR UPDATE; SQLite: BE
 IMMEDIATE), because they check several rows before writing.
 
 Every change writes OrderEvent rows (the timeline) and one live ORDER_CHANGED per order
-changed. Imports models, office.rules and (when called) office.live.events; never views or
-tasks.
+changed. Imports models, office.rules and office.live.events; never views or tasks.
 """
 from __future__ import annotations
 
@@ -23,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import lazy_gettext as _l
 
 from office.db import atomic_for_update, locked
+from office.live.events import publish
 from office.models.base import utcnow
 from office.models.orders import (
     ORDER_CHANGED,
@@ -170,10 +170,6 @@ def record(order, kind: str, by: User | None, detail: str = "", now: dt.datetime
            live: bool = True) -> OrderEvent:
     """One timeline row, and (unless ``live`` is False: the caller publishes once for several
     rows) one live ORDER_CHANGED for the order. Call inside the change's transaction."""
-    # Imported when called: office.live's package loads its views, which may load the order
-    # board, which loads this module.
-    from office.live.events import publish
-
     order_id = _id(order)
     event = OrderEvent.create(order=order_id, kind=kind, actor=_id(by), detail=str(detail or ""),
                               created_at=_now(now))

@@ -9,6 +9,7 @@ from flask import render_template
 from office.live.registry import Changes, Page
 from office.models.orders import ORDER_CHANGED
 from office.orders import board
+from office.orders.pages import live_fragments
 
 KINDS = {ORDER_CHANGED}
 # The open order's page.
@@ -22,7 +23,5 @@ def render(me, page: Page, changes: Changes) -> str:
             return render_template("orders/_board.html", board=context["warehouse_board"], oob=True)
         return ""
     if page.view == "order":
-        from office.orders.views import live_fragments  # until the order page's context leaves views
-
         return live_fragments(me, page.number("order"), set(changes.subjects(ORDER_CHANGED))).get("order_sections", "")
     return ""

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from office.orders.formats import cells, detect, parse
+from office.orders.formats import cells
 from office.orders.formats.common import courier_and_tracking
+from office.orders.formats.reading import detect, parse
 from office.orders.formats.status import stage_of
 from office.orders.records import (
     STAGE_CLOSED,

@@ -37,7 +37,7 @@ from office.models.orders import (
     OrderLine,
     Shop,
 )
-from office.orders import intake, routing
+from office.orders import imports, intake, routing, shops
 from office.orders.intake import Refused
 from office.orders.records import (
     STAGE_CLOSED,
@@ -277,7 +277,7 @@ def test_lines_of_a_merged_order_are_not_replaced(shop):
     first, second = Order.get_by_id(first.id), Order.get_by_id(second.id)
     assert (first.paid_amount, first.buyer_message, first.platform_status) == (merged_paid, "一；二", "卖家部分发货")
     assert (second.paid_amount, second.status, second.platform_status) == (0, CLOSED, "卖家部分发货")
-    assert intake.shop_stats(shop)["paid_total"] == f"{merged_paid:.2f}"
+    assert shops.shop_stats(shop)["paid_total"] == f"{merged_paid:.2f}"
 
 
 def test_a_locked_order_is_held_until_a_person_releases_it(shop):
@@ -443,22 +443,22 @@ def test_shop_stats_match_the_report(shop):
     other = Shop.create(name="别家", platform="taobao")
     intake.save(other, export(record("1499")), None)
 
-    stats = intake.shop_stats(shop)
+    stats = shops.shop_stats(shop)
     assert stats == {"orders": 4, "lines": 7, "paid_total": "1234568.19",
                      "platform_status_counts": {"买家已付款，等待卖家发货": 2, "交易成功": 1, "等待买家付款": 1}}
     assert stats["paid_total"] == report.to_dict()["paid_total"]
     assert stats["platform_status_counts"] == report.platform_status_counts
-    assert intake.shop_stats(Shop.create(name="空店", platform="jd")) == {
+    assert shops.shop_stats(Shop.create(name="空店", platform="jd")) == {
         "orders": 0, "lines": 0, "paid_total": "0.00", "platform_status_counts": {}}
 
 
 def test_get_or_create_shop(app):
-    shop = intake.get_or_create_shop("  新店 ", "pdd")
+    shop = shops.get_or_create_shop("  新店 ", "pdd")
     assert (shop.name, shop.platform) == ("新店", "pdd")
-    assert intake.get_or_create_shop("新店", "jd").id == shop.id  # found by name, platform kept
+    assert shops.get_or_create_shop("新店", "jd").id == shop.id  # found by name, platform kept
     for name, platform in (("", "jd"), ("店" * 61, "jd"), ("未知", "")):
-        with pytest.raises(intake.ShopError):
-            intake.get_or_create_shop(name, platform)
+        with pytest.raises(shops.ShopError):
+            shops.get_or_create_shop(name, platform)
     assert Shop.select().count() == 1
 
 
@@ -484,48 +484,48 @@ def fake_parse(parsed: ParsedExport, seen: list | None = None):
 def test_run_batch_saves_and_records_the_report(app, shop, clerk, monkeypatch):
     files = [("ExportOrderList.csv", "订单编号\n".encode("gbk")), ("ExportOrderDetailList.csv", b"items")]
     seen = []
-    monkeypatch.setattr(intake.formats, "parse", fake_parse(many(5), seen), raising=False)
-    batch = intake.queue_batch(files, shop, clerk)
+    monkeypatch.setattr(imports.reading, "parse", fake_parse(many(5), seen), raising=False)
+    batch = imports.queue_batch(files, shop, clerk)
     folder = Path(batch.stored_dir)
     assert folder == Path(app.instance_path) / "imports" / str(batch.id)
     assert sorted(p.name for p in folder.iterdir()) == ["0.csv", "1.csv"]
     assert batch.status == BATCH_QUEUED and json.loads(batch.filenames) == [name for name, _ in files]
 
-    assert intake.run_batch(batch.id) == BATCH_DONE
+    assert imports.run_batch(batch.id) == BATCH_DONE
     assert seen == [files]  # the stored files, under the names they were uploaded with
     batch = ImportBatch.get_by_id(batch.id)
     assert batch.status == BATCH_DONE and batch.started_at and batch.finished_at
-    assert intake.batch_report(batch).created == 5
+    assert imports.batch_report(batch).created == 5
     assert json.loads(batch.report)["paid_total"] == "100.00"
     assert OrderEvent.select().where(OrderEvent.actor == clerk.id).count() == 5
     assert not folder.exists()  # buyers' data is not kept once imported
-    assert intake.batch_progress(batch.id) is None
+    assert imports.batch_progress(batch.id) is None
     # A second delivery of the job changes nothing.
-    assert intake.run_batch(batch.id) == ""
+    assert imports.run_batch(batch.id) == ""
 
 
 def test_run_batch_refused_keeps_the_row_errors(shop, monkeypatch):
     errors = [RowError("ExportOrderList.csv", 3, "订单编号", "<b>missing</b>")]
-    monkeypatch.setattr(intake.formats, "parse", fake_parse(export(record("1"), errors=errors)), raising=False)
-    batch = intake.queue_batch([("a.csv", b"x")], shop, None)
-    assert intake.run_batch(batch.id) == BATCH_REFUSED
+    monkeypatch.setattr(imports.reading, "parse", fake_parse(export(record("1"), errors=errors)), raising=False)
+    batch = imports.queue_batch([("a.csv", b"x")], shop, None)
+    assert imports.run_batch(batch.id) == BATCH_REFUSED
     batch = ImportBatch.get_by_id(batch.id)
-    assert intake.batch_errors(batch) == errors and batch.report == ""
+    assert imports.batch_errors(batch) == errors and batch.report == ""
     assert Order.select().count() == 0
 
 
 def test_run_batch_refused_when_orders_belong_to_another_shop(shop, monkeypatch):
     other = Shop.create(name="二店", platform="taobao")
     intake.save(other, export(record("4000000002")), None)
-    monkeypatch.setattr(intake.formats, "parse", fake_parse(many(3)), raising=False)
-    batch = intake.queue_batch([("a.csv", b"x")], shop, None)
-    assert intake.run_batch(batch.id) == BATCH_REFUSED
-    assert "二店" in intake.batch_errors(ImportBatch.get_by_id(batch.id))[0].reason
+    monkeypatch.setattr(imports.reading, "parse", fake_parse(many(3)), raising=False)
+    batch = imports.queue_batch([("a.csv", b"x")], shop, None)
+    assert imports.run_batch(batch.id) == BATCH_REFUSED
+    assert "二店" in imports.batch_errors(ImportBatch.get_by_id(batch.id))[0].reason
     assert Order.select().count() == 1
 
 
 def test_run_batch_crash_fails_with_the_reason_and_saves_nothing(shop, monkeypatch, caplog):
-    monkeypatch.setattr(intake.formats, "parse", fake_parse(many(30)), raising=False)
+    monkeypatch.setattr(imports.reading, "parse", fake_parse(many(30)), raising=False)
     monkeypatch.setattr(intake, "ROUND", 10)
     real_round = intake._Save.round
     calls = {"n": 0}
@@ -537,41 +537,41 @@ def test_run_batch_crash_fails_with_the_reason_and_saves_nothing(shop, monkeypat
         return real_round(self, records, fingerprints)
 
     monkeypatch.setattr(intake._Save, "round", crashing)
-    batch = intake.queue_batch([("a.csv", b"x")], shop, None)
-    assert intake.run_batch(batch.id) == BATCH_FAILED
+    batch = imports.queue_batch([("a.csv", b"x")], shop, None)
+    assert imports.run_batch(batch.id) == BATCH_FAILED
     batch = ImportBatch.get_by_id(batch.id)
     assert batch.status == BATCH_FAILED and batch.finished_at
-    assert "boom" in intake.batch_errors(batch)[0].reason
+    assert "boom" in imports.batch_errors(batch)[0].reason
     assert counts() == (0, 0, 0, 0)
     assert Path(batch.stored_dir).exists()  # kept to explain the failure
-    assert intake.batch_progress(batch.id) is None
+    assert imports.batch_progress(batch.id) is None
 
 
 def test_run_batch_progress_is_readable_while_the_import_runs(app, shop, monkeypatch):
     """Read from another thread and connection while the transaction is open: the progress
     cannot live in the database the import is writing."""
-    monkeypatch.setattr(intake.formats, "parse", fake_parse(many(40)), raising=False)
+    monkeypatch.setattr(imports.reading, "parse", fake_parse(many(40)), raising=False)
     monkeypatch.setattr(intake, "ROUND", 10)
-    batch = intake.queue_batch([("a.csv", b"x")], shop, None)
+    batch = imports.queue_batch([("a.csv", b"x")], shop, None)
     seen = []
-    real_saving = intake._BatchProgress.saving
+    real_saving = imports._BatchProgress.saving
 
     def saving(self, done, total):
         real_saving(self, done, total)
-        seen.append(at_once(app, [lambda: (intake.batch_progress(batch.id),
+        seen.append(at_once(app, [lambda: (imports.batch_progress(batch.id),
                                            ImportBatch.get_by_id(batch.id).status)])[0])
 
-    monkeypatch.setattr(intake._BatchProgress, "saving", saving)
-    assert intake.run_batch(batch.id) == BATCH_DONE
+    monkeypatch.setattr(imports._BatchProgress, "saving", saving)
+    assert imports.run_batch(batch.id) == BATCH_DONE
     assert seen == [(47, "running"), (65, "running"), (82, "running"), (100, "running")]
-    assert intake.batch_progress(batch.id) is None
+    assert imports.batch_progress(batch.id) is None
 
 
 def test_the_job_runs_the_batch(app, shop, monkeypatch):
     from tasks.orders import import_orders
 
-    monkeypatch.setattr(intake.formats, "parse", fake_parse(many(2)), raising=False)
-    batch = intake.queue_batch([("a.csv", b"x")], shop, None)
+    monkeypatch.setattr(imports.reading, "parse", fake_parse(many(2)), raising=False)
+    batch = imports.queue_batch([("a.csv", b"x")], shop, None)
     import_orders.call_local(batch.id)
     assert ImportBatch.get_by_id(batch.id).status == BATCH_DONE
     assert Order.select().count() == 2
@@ -580,7 +580,7 @@ def test_the_job_runs_the_batch(app, shop, monkeypatch):
 def test_a_unique_race_lost_is_a_clean_refusal(shop):
     intake.save(shop, export(record("1501")), None)
     with pytest.raises(Refused) as caught:
-        with intake._transaction():
+        with intake.transaction():
             Order.create(shop=shop, platform="taobao", order_no="1501")
     assert [e.reason for e in caught.value.errors] == [str(intake.RACE_REASON)]
     assert Order.select().count() == 1
@@ -674,10 +674,10 @@ def sample_files(names: list[str]) -> list[tuple[str, bytes]]:
 
 @pytest.mark.parametrize("platform", list(SAMPLES))
 def test_each_sample_imports_once_and_then_changes_nothing(app, platform):
-    from office.orders import formats
+    from office.orders.formats import reading
 
     names, orders, lines, paid = SAMPLES[platform]
-    shop, report = intake.import_files(sample_files(names), None, shop_name=f"{platform} 店")
+    shop, report = imports.import_files(sample_files(names), None, shop_name=f"{platform} 店")
     assert shop.platform == platform
     assert report.created == report.orders > 0 and report.lines >= report.orders
     if orders is not None:
@@ -686,34 +686,34 @@ def test_each_sample_imports_once_and_then_changes_nothing(app, platform):
     # JD's locked one (锁定: a cancel request being handled), held there until JD releases it.
     held = [o.order_no for o in Order.select().where(Order.queue == QUEUE_EXCEPTION)]
     assert held == (["280012345675"] if platform == "jd" else [])
-    stats = intake.shop_stats(shop)
+    stats = shops.shop_stats(shop)
     assert (stats["orders"], stats["lines"], stats["paid_total"]) == (
         report.orders, report.lines, report.to_dict()["paid_total"])
     assert stats["platform_status_counts"] == report.platform_status_counts
 
     before = counts()
-    again = intake.save(shop, formats.parse(sample_files(names)), None)
+    again = intake.save(shop, reading.parse(sample_files(names)), None)
     assert (again.created, again.updated, again.unchanged) == (0, 0, report.orders)
     assert counts() == before
 
 
 def test_the_jd_workbook_after_the_same_csv_changes_nothing(app):
-    shop, first = intake.import_files(sample_files(["jd_orders.csv"]), None, shop_name="京东店")
-    _shop, second = intake.import_files(sample_files(["jd_orders.xlsx"]), None, shop=shop)
+    shop, first = imports.import_files(sample_files(["jd_orders.csv"]), None, shop_name="京东店")
+    _shop, second = imports.import_files(sample_files(["jd_orders.xlsx"]), None, shop=shop)
     assert (second.created, second.updated, second.unchanged) == (0, 0, first.orders)
 
 
 def test_a_refused_sample_creates_no_shop(app):
     with pytest.raises(Refused) as caught:
-        intake.import_files(sample_files(["broken/jd_orders_missing_column.csv"]), None, shop_name="京东店")
+        imports.import_files(sample_files(["broken/jd_orders_missing_column.csv"]), None, shop_name="京东店")
     assert caught.value.errors[0].row == 1
     assert Shop.select().count() == 0
 
 
 def test_run_batch_with_the_taobao_export(shop, clerk):
-    batch = intake.queue_batch(sample_files(["taobao_items.csv", "taobao_orders.csv"]), shop, clerk)
-    assert intake.run_batch(batch.id) == BATCH_DONE
-    report = intake.batch_report(ImportBatch.get_by_id(batch.id))
+    batch = imports.queue_batch(sample_files(["taobao_items.csv", "taobao_orders.csv"]), shop, clerk)
+    assert imports.run_batch(batch.id) == BATCH_DONE
+    report = imports.batch_report(ImportBatch.get_by_id(batch.id))
     assert (report.orders, report.lines, report.created, report.to_dict()["paid_total"]) == (6, 7, 6, "2334.00")
 
 

@@ -21,7 +21,7 @@ from office.models.orders import (
     Shop,
 )
 from office.models.people import Department
-from office.orders import intake
+from office.orders import imports, intake
 from tests.conftest import hx
 from tests.factories import make_department, make_user
 
@@ -126,7 +126,7 @@ def test_a_small_upload_is_imported_at_once_and_reported(signed_in, worker):
     # The same files again: nothing new, and the report says so.
     again = signed_in.post("/orders/import", data=upload(sample(*TAOBAO), shop=str(shop.id)),
                            content_type="multipart/form-data")
-    report = intake.batch_report(ImportBatch.get_by_id(int(again.headers["Location"].rsplit("/", 1)[1])))
+    report = imports.batch_report(ImportBatch.get_by_id(int(again.headers["Location"].rsplit("/", 1)[1])))
     assert (report.created, report.unchanged) == (0, 6)
     assert Order.select().count() == 6
 
@@ -147,7 +147,7 @@ def test_a_large_upload_runs_as_a_job(app, signed_in):
     assert response.status_code == 303
     batch = ImportBatch.get()
     # HUEY_IMMEDIATE: the job ran as it was enqueued, from the stored files.
-    assert batch.status == BATCH_DONE and intake.batch_report(batch).created == 5
+    assert batch.status == BATCH_DONE and imports.batch_report(batch).created == 5
     assert not Path(batch.stored_dir).exists()
     body = signed_in.get(response.headers["Location"]).get_data(as_text=True)
     assert "pdd_orders.csv" in body and "hx-trigger" not in body.split('id="import-batch-')[1]
@@ -156,7 +156,7 @@ def test_a_large_upload_runs_as_a_job(app, signed_in):
 def test_the_progress_partial_polls_itself_until_final(signed_in, app):
     shop = Shop.create(name="淘宝店", platform="taobao")
     batch = ImportBatch.create(shop=shop, status=BATCH_RUNNING, filenames=json.dumps(["大文件.csv"]))
-    intake._BatchProgress(batch.id).set(47)
+    imports._BatchProgress(batch.id).set(47)
     url = f"/orders/import/{batch.id}"
 
     partial = hx(signed_in, "get", url, target=f"import-batch-{batch.id}")
@@ -173,7 +173,7 @@ def test_the_progress_partial_polls_itself_until_final(signed_in, app):
     body = hx(signed_in, "get", f"/orders/import/{queued.id}").get_data(as_text=True)
     assert "hx-trigger" in body and "<progress" in body and "value=" not in body.split("<progress")[1].split(">")[0]
 
-    intake._BatchProgress(batch.id).clear()
+    imports._BatchProgress(batch.id).clear()
     report = intake.Report(orders=1, lines=1, created=1)
     (ImportBatch.update(status=BATCH_DONE, report=json.dumps(report.to_dict()))
      .where(ImportBatch.id == batch.id).execute())
@@ -245,7 +245,7 @@ def test_files_of_another_platform_into_an_existing_shop_are_refused(signed_in):
     signed_in.post("/orders/import", data=upload(sample("jd_orders.csv"), shop=str(shop.id)),
                    content_type="multipart/form-data")
     batch = ImportBatch.get()
-    assert batch.status == BATCH_REFUSED and "淘宝店" in intake.batch_errors(batch)[0].reason
+    assert batch.status == BATCH_REFUSED and "淘宝店" in imports.batch_errors(batch)[0].reason
     assert Order.select().count() == 0
 
 

@@ -25,6 +25,7 @@ from office.models.orders import SOURCE_API, Order, Shop
 from office.orders import intake
 from office.orders.access import can_work_orders
 from office.orders.records import ParsedExport, RowError
+from office.orders.shops import ShopError, get_or_create_shop
 
 # A save that collided with another one at the same moment is tried again this many times:
 # the second attempt finds the other's orders and reports them unchanged.
@@ -112,8 +113,8 @@ def _receive(user):
         return _refuse(400, _("Shop %(name)s is on another platform (%(platform)s).", name=shop.name,
                               platform=shop.platform), column="platform")
     try:
-        shop = shop or intake.get_or_create_shop(data.shop, data.platform)
-    except intake.ShopError as error:
+        shop = shop or get_or_create_shop(data.shop, data.platform)
+    except ShopError as error:
         return _refuse(400, str(error), column="shop")
 
     parsed = ParsedExport(platform=shop.platform, orders=data.orders)

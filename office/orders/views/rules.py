@@ -17,8 +17,9 @@ from office import htmx
 from office.errors import toast
 from office.forms import EmptyForm
 from office.models.orders import PLATFORMS, RoutingRule
-from office.orders import bp, queries, routing
+from office.orders import queries, routing
 from office.orders.access import can_edit_rules, orders_or_404
+from office.orders.blueprint import bp
 from office.orders.labels import platform_label, queue_label
 from office.orders.rule_forms import RuleForm
 

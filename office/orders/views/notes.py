@@ -8,13 +8,15 @@ naming an unknown order.
 from __future__ import annotations
 
 from flask import abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from office import htmx
+from office.access import me
 from office.errors import toast
 from office.models.base import utcnow
-from office.orders import bp, notes as note_rules
+from office.orders import notes as note_rules
 from office.orders.access import can_see_customer_data, orders_or_404
+from office.orders.blueprint import bp
 
 
 @bp.route("/notes")
@@ -24,8 +26,8 @@ def notes():
     order number as a Code 128 barcode. Receivers are shown in full, and the batch audited
     once, only to people who may see customer data; others get them masked, and told so.
     No id, not numbers or too many: 400 with the reason (htmx: a toast). Full page only."""
-    me = current_user._get_current_object()
-    orders_or_404(me)
+    user = me()
+    orders_or_404(user)
     try:
         ids = note_rules.parse_ids(request.args.getlist("ids"))
     except note_rules.NotesError as error:
@@ -35,8 +37,8 @@ def notes():
     orders = note_rules.load(ids)
     if orders is None:
         abort(404)
-    unmasked = can_see_customer_data(me)
+    unmasked = can_see_customer_data(user)
     batch = note_rules.notes(orders, unmasked)
     if unmasked:
-        note_rules.audit_print(me, orders)
+        note_rules.audit_print(user, orders)
     return htmx.render("orders/notes.html", notes=batch, unmasked=unmasked, printed_at=utcnow())

@@ -10,9 +10,11 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from office import htmx
+from office.access import me
 from office.models.orders import Shop
-from office.orders import bp, entry, intake, queries
+from office.orders import entry, intake, queries
 from office.orders.access import orders_or_404
+from office.orders.blueprint import bp
 from office.orders.forms import OrderEntryForm
 
 
@@ -45,7 +47,7 @@ def create():
         return _page(form, 422)
     try:
         order = entry.enter_order(
-            shop, current_user._get_current_object(), lines, order_no=form.order_no.data or "",
+            shop, me(), lines, order_no=form.order_no.data or "",
             buyer_nick=form.buyer_nick.data or "", receiver_name=form.receiver_name.data,
             receiver_phone=form.receiver_phone.data, receiver_address=form.receiver_address.data,
             buyer_message=form.buyer_message.data or "", seller_memo=form.seller_memo.data or "",

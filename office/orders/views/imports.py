@@ -1,10 +1,10 @@
 """Views for /orders/import: uploading a platform's export, the import report (with a
 progress bar while a large upload is imported by the job), and the recent imports.
 
-Every upload becomes an ImportBatch with its files stored under instance/imports/<id>/:
-small ones (ORDER_IMPORT_INLINE_BYTES) are imported during the request, larger ones by
-``tasks.orders.import_orders``; either way the browser is sent to the batch's page. People
-who may not work orders get 404 on every URL here, partials included.
+Every upload becomes an ImportBatch with its files stored under instance/imports/<id>/
+(office/orders/imports.py): small ones (ORDER_IMPORT_INLINE_BYTES) are imported during the
+request, larger ones by ``tasks.orders.import_orders``; either way the browser is sent to the
+batch's page. People who may not work orders get 404 on every URL here, partials included.
 """
 from __future__ import annotations
 
@@ -19,14 +19,19 @@ from wtforms import MultipleFileField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from office import htmx
+from office.access import me
 from office.extensions import csrf
-from office.uploads import clean_name, looks_like_text
 from office.forms import Form
 from office.models.orders import BATCH_QUEUED, BATCH_RUNNING, PLATFORM_OTHER, PLATFORMS, ImportBatch, Shop
 from office.models.people import User
-from office.orders import bp, formats, intake, queries
+from office.orders import imports as import_rules
+from office.orders import intake, queries
 from office.orders.access import orders_or_404
+from office.orders.blueprint import bp
+from office.orders.formats import reading
 from office.orders.labels import platform_label
+from office.orders.shops import ShopError, get_or_create_shop, new_shop_platform
+from office.uploads import clean_name, looks_like_text
 from tasks import orders as order_tasks
 
 EXTENSIONS = ("csv", "xlsx")
@@ -35,25 +40,12 @@ MAX_FILES = 10
 RECENT = 20
 NEW_SHOP = 0
 
-BATCH_LABELS = {
-    "queued": _l("Waiting"),
-    "running": _l("Importing"),
-    "done": _l("Import done"),
-    "refused": _l("Refused"),
-    "failed": _l("Failed"),
-}
-
 
 class ImportForm(Form):
     shop = SelectField(_l("Shop"), coerce=int, default=NEW_SHOP)
     new_shop = StringField(_l("New shop name"), validators=[Optional(), Length(max=60)])
     new_platform = SelectField(_l("New shop's platform"), default="")
     files = MultipleFileField(_l("Export files"))
-
-
-@bp.app_context_processor
-def import_globals():
-    return {"import_batch_labels": BATCH_LABELS}
 
 
 def _form() -> ImportForm:
@@ -79,8 +71,8 @@ def _recent() -> list[BatchRow]:
              .join(User, JOIN.LEFT_OUTER, on=(ImportBatch.user == User.id)).switch(ImportBatch)
              .join(Shop, JOIN.LEFT_OUTER, on=(ImportBatch.shop == Shop.id))
              .order_by(ImportBatch.id.desc()).limit(RECENT))
-    return [BatchRow(batch, intake.batch_filenames(batch), intake.batch_report(batch),
-                     len(intake.batch_errors(batch))) for batch in query]
+    return [BatchRow(batch, import_rules.batch_filenames(batch), import_rules.batch_report(batch),
+                     len(import_rules.batch_errors(batch))) for batch in query]
 
 
 def _checked_files(field) -> list[tuple[str, bytes]]:
@@ -144,19 +136,19 @@ def imports():
         if not (form.new_shop.data or "").strip():
             form.new_shop.errors.append(_("Name the new shop, or choose one above."))
             return _page(form, 422)
-        platform = formats.detect(files)
+        platform = reading.detect(files)
         if not platform:
             form.files.errors.append(_("These files are not an order export we know (Taobao, Tmall, JD, Pinduoduo, "
                                        "Douyin), so the new shop's platform is unknown."))
             return _page(form, 422)
         try:
-            platform = intake.new_shop_platform(platform, form.new_platform.data)
-        except intake.ShopError as error:
+            platform = new_shop_platform(platform, form.new_platform.data)
+        except ShopError as error:
             form.new_platform.errors.append(str(error))
             return _page(form, 422)
         try:
-            shop = intake.get_or_create_shop(form.new_shop.data, platform)
-        except intake.ShopError as error:
+            shop = get_or_create_shop(form.new_shop.data, platform)
+        except ShopError as error:
             form.new_shop.errors.append(str(error))
             return _page(form, 422)
     else:
@@ -165,10 +157,9 @@ def imports():
             form.shop.errors.append(_("That shop no longer exists."))
             return _page(form, 422)
         platform = shop.platform
-    me = current_user._get_current_object()
-    batch = intake.queue_batch(files, shop, me, platform)
+    batch = import_rules.queue_batch(files, shop, me(), platform)
     if batch.size_bytes <= current_app.config["ORDER_IMPORT_INLINE_BYTES"]:
-        intake.run_batch(batch.id)
+        import_rules.run_batch(batch.id)
     else:
         order_tasks.import_orders(batch.id)
     return htmx.redirect(url_for("orders.import_batch", batch_id=batch.id))
@@ -187,6 +178,6 @@ def import_batch(batch_id: int):
         abort(404)
     running = batch.status in (BATCH_QUEUED, BATCH_RUNNING)
     return htmx.render("orders/import_batch.html", partial="orders/_import_batch.html", batch=batch,
-                       running=running, percent=intake.batch_progress(batch.id) if running else None,
-                       report=intake.batch_report(batch), errors=intake.batch_errors(batch),
-                       filenames=intake.batch_filenames(batch))
+                       running=running, percent=import_rules.batch_progress(batch.id) if running else None,
+                       report=import_rules.batch_report(batch), errors=import_rules.batch_errors(batch),
+                       filenames=import_rules.batch_filenames(batch))

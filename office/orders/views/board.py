@@ -7,25 +7,23 @@ from __future__ import annotations
 
 from flask import flash, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from office import htmx
+from office.access import me
 from office.errors import toast
 from office.live.events import latest_id
 from office.models.base import utcnow
 from office.models.orders import SHIPPED, TO_SHIP
 from office.orders import board as board_rules
-from office.orders import bp, lifecycle
+from office.orders import lifecycle
 from office.orders.access import order_or_404, orders_or_404
+from office.orders.blueprint import bp
 from office.orders.forms import ShipForm
 from office.orders.labels import status_label
 
 # The session remembers the courier last chosen: a packer ships a run of parcels with one.
 COURIER_KEY = "order_courier"
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _context(**extra) -> dict:
@@ -42,7 +40,7 @@ def _context(**extra) -> dict:
 def board():
     """GET: the warehouse board page, live (view=warehouse); ``#board`` alone for htmx.
     The stream redraws ``#board`` out of band whenever an order changes."""
-    orders_or_404(_me())
+    orders_or_404(me())
     return htmx.render("orders/board.html", partial="orders/_board.html", **_context())
 
 
@@ -54,8 +52,8 @@ def board_ship(order_id: int):
     line, with ``#board-counts`` out of band; every open board, this one included, then redraws
     from the live event. A bad number or courier: 422 with the card's error (htmx: the card
     alone). An order no longer to ship: 409 toast (plain: flash and 303)."""
-    me = _me()
-    order = order_or_404(me, order_id)
+    user = me()
+    order = order_or_404(user, order_id)
     form = ShipForm()
     if order.status != TO_SHIP:
         # A stale card never corrects a shipped order's number (board_rules.ship refuses);
@@ -67,7 +65,7 @@ def board_ship(order_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            order = board_rules.ship(order.id, form.courier.data, form.tracking_no.data, me)
+            order = board_rules.ship(order.id, form.courier.data, form.tracking_no.data, user)
         except lifecycle.OrderError as refused:
             if refused.field not in ("courier", "tracking_no"):
                 return _refused(str(refused))
