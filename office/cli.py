@@ -3,20 +3,20 @@ from __future__ import annotations
 
 import click
 
+from office.approvals.builtin import install
 from office.db import connected, migrate, migration_runner
+from office.demo import DEMO_PASSWORD, seed
 from office.models.people import ROLES, Department, User
+from office.orders.cli import orders_command
+from office.people.accounts import AccountError, create_user
 
 
 def register(app) -> None:
-    from office.orders.cli import orders_command  # here: office.orders loads views, app.py imports this early
-
     for command in (init_db_command, migrate_command, create_user_command, seed_demo_command, orders_command):
         app.cli.add_command(command)
 
 
 def _install_approval_forms() -> None:
-    from office.approvals.builtin import install
-
     created = install()
     if created:
         click.echo(f"approval forms added: {created}")
@@ -56,8 +56,6 @@ def migrate_command(show: bool):
 @connected
 def create_user_command(username, password, role, department_name, display_name):
     """Create an account from the shell (the first admin, scripts)."""
-    from office.people.accounts import AccountError, create_user
-
     department = None
     if department_name:
         department = Department.get_or_none(Department.name == department_name)
@@ -75,8 +73,6 @@ def create_user_command(username, password, role, department_name, display_name)
 @connected
 def seed_demo_command(if_empty: bool):
     """Create the demo company: departments, about twenty staff, and print their logins once."""
-    from office.demo import DEMO_PASSWORD, seed
-
     if User.select().exists():
         if if_empty:
             return

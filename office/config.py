@@ -68,7 +68,7 @@ class Defaults:
     # many hours ago and not delivered is stuck. Both are flagged once and reported.
     ORDER_PICKUP_HOURS = 24
     ORDER_STUCK_HOURS = 96
-    # Order imports (office/orders/import_views.py): uploads up to INLINE bytes are imported
+    # Order imports (office/orders/views/imports.py): uploads up to INLINE bytes are imported
     # during the request; larger ones run as a huey job with a progress bar. MAX caps one
     # upload (it is above MAX_CONTENT_LENGTH: a 100,000-order export is ~60 MB).
     ORDER_IMPORT_INLINE_BYTES = 2 * 1024 * 1024

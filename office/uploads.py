@@ -3,7 +3,7 @@ the instance folder with random names, removing them, and serving a stored file 
 calling view has let through (``send_stored``).
 
 A file whose bytes do not match its extension (an .exe renamed .png) is refused. SVG and HTML
-are never accepted: they can carry script. Imports nothing of the project but exceptions.
+are never accepted: they can carry script. Imports nothing of the project but office.rules.
 """
 from __future__ import annotations
 

@@ -158,7 +158,7 @@ def is_web(name: str) -> bool:
     """Whether ``name`` belongs to the web layer (views, blueprints, forms, page contexts...)."""
     if name in WEB_MODULES or ".views." in name + ".":
         return True
-    if name.startswith("office.models") or name not in _FILES or _FILES[name].name == "__init__.py":
+    if name.startswith(("office.models", "tasks.")) or name not in _FILES or _FILES[name].name == "__init__.py":
         return False
     last = name.rpartition(".")[2]
     return any(last == w or last.endswith("_" + w) for w in WEB_NAMES)
