@@ -112,15 +112,15 @@ def seed_mainlines(users: dict[str, User]) -> None:
     import datetime as dt
 
     from office.clock import office_date
-    from office.mainlines import membership, nodes, progress, templates
+    from office.mainlines import membership, nodes, plan_templates, progress
     from office.models.base import utcnow
     from office.models.mainlines import Node
 
     today = office_date()
     now = utcnow()
-    promo = templates.instantiate(templates.BUILT_IN["double11"], users["chenjh"], "双12年终大促",
-                                  today + dt.timedelta(days=20), "GMV 目标 600 万，退款率低于 3%，48 小时内发完",
-                                  owner=users["wanglei"])
+    promo = plan_templates.instantiate(plan_templates.BUILT_IN["double11"], users["chenjh"], "双12年终大促",
+                                       today + dt.timedelta(days=20), "GMV 目标 600 万，退款率低于 3%，48 小时内发完",
+                                       owner=users["wanglei"])
     membership.invite(promo, users["wanglei"], [users["zhaopeng"], users["huangting"], users["hanxue"]])
     membership.invite(promo, users["wanglei"], [users["dumei"]], role="viewer")
     plan = {n.title: n for n in Node.select().where(Node.mainline == promo.id)}
@@ -139,9 +139,9 @@ def seed_mainlines(users: dict[str, User]) -> None:
     progress.post_progress(promo, users["dengfang"], "保温杯 Pro 备货 8,000 件已下单，工厂 12/5 前到仓；"
                            "礼盒款还在等报价。")
 
-    launch = templates.instantiate(templates.BUILT_IN["launch"], users["wanglei"], "新品上架：冬季加绒卫衣",
-                                   today + dt.timedelta(days=5), "12 月第一周上架天猫和京东，首周销量 500 件",
-                                   owner=users["lina"])
+    launch = plan_templates.instantiate(plan_templates.BUILT_IN["launch"], users["wanglei"], "新品上架：冬季加绒卫衣",
+                                        today + dt.timedelta(days=5), "12 月第一周上架天猫和京东，首周销量 500 件",
+                                        owner=users["lina"])
     first = Node.select().where((Node.mainline == launch.id) & (Node.title == "选品会")).get()
     nodes.start_node(first, users["lina"], now=now - dt.timedelta(days=6))
     nodes.finish_node(first, users["lina"], now=now - dt.timedelta(days=6) + dt.timedelta(hours=3))

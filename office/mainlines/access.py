@@ -13,7 +13,15 @@ from peewee import Expression
 
 from office.models.feed import Post
 from office.models.mainlines import ROLE_MEMBER, ROLE_OWNER, Mainline, Member, Node
-from office.models.people import ROLE_DIRECTOR, User
+from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, ROLE_HEAD, User
+
+# Who may start a mainline: those who plan cross-department work.
+CREATOR_ROLES = (ROLE_ADMIN, ROLE_DIRECTOR, ROLE_HEAD)
+
+
+def can_create(user: User) -> bool:
+    """Start a mainline (blank or from a plan template)."""
+    return user.role in CREATOR_ROLES
 
 
 def sees_all(user: User) -> bool:
@@ -35,7 +43,7 @@ def visible_mainlines(user: User, query=None):
 
 
 def posts_rule(user: User) -> Expression:
-    """The feed's condition for posts scoped to a mainline (registered in office/mainlines/__init__)."""
+    """The feed's condition for posts scoped to a mainline (registered in office/mainlines/blueprint.py)."""
     if sees_all(user):
         return Post.mainline_id.is_null(False)
     return Post.mainline_id.in_(member_ids(user))

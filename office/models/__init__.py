@@ -15,7 +15,7 @@ from office.models.feed import Attachment, Comment, Post, PostDepartment, PostLi
 from office.models.inbox import ChannelSettings, Delivery, Notification
 from office.models.inventory import Product
 from office.models.live import LiveEvent
-from office.models.mainlines import Activity, JoinRequest, Mainline, Member, Node, NodeDependency, Phase, Template
+from office.models.mainlines import Activity, JoinRequest, Mainline, Member, Node, NodeDependency, Phase, PlanTemplate
 from office.models.notices import Memo, Notice, NoticeConfirmation, NoticeDepartment
 from office.models.orders import ImportBatch, Order, OrderEvent, OrderLine, RoutingRule, Shop
 from office.models.people import ROLES, ApiToken, Department, User
@@ -26,7 +26,7 @@ ALL_MODELS = (
     Notification, Delivery, ChannelSettings,
     Notice, NoticeDepartment, NoticeConfirmation, Memo,
     LiveEvent,
-    Mainline, Phase, Member, JoinRequest, Node, NodeDependency, Activity, Template,
+    Mainline, Phase, Member, JoinRequest, Node, NodeDependency, Activity, PlanTemplate,
     ApprovalTemplate, ApprovalRequest, ApprovalStep, ApprovalAssignment, ApprovalAction, ApprovalCc, Delegation,
     ApprovalFile, LeaveRecord,
     ApiToken, Product, Shop, RoutingRule, Order, OrderLine, OrderEvent, ImportBatch,
@@ -38,5 +38,5 @@ __all__ = [
     "ApprovalRequest", "ApprovalStep", "ApprovalTemplate", "Attachment", "AuditEvent", "ChannelSettings",
     "Comment", "Delegation", "Delivery", "Department", "JoinRequest", "LeaveRecord", "LiveEvent", "Mainline",
     "Member", "Memo", "Node", "NodeDependency", "Notice", "NoticeConfirmation", "NoticeDepartment", "Notification",
-    "Phase", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "Template", "User",
+    "Phase", "PlanTemplate", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "User",
 ]

@@ -153,9 +153,10 @@ class Activity(BaseModel):
         indexes = ((("mainline", "id"), False),)
 
 
-class Template(BaseModel):
-    """A mainline saved for reuse. ``spec`` is JSON: phases and nodes with day offsets from
-    the event date (see office/mainlines/templates.py); built-in templates live in code."""
+class PlanTemplate(BaseModel):
+    """A mainline's plan saved for reuse (a plan template, not a Jinja one). ``spec`` is JSON:
+    phases and nodes with day offsets from the event date (see office/mainlines/plan_templates.py);
+    built-in plan templates live in code."""
 
     name = CharField(max_length=80)
     description = CharField(max_length=200, default="")

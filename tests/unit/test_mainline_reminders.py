@@ -11,7 +11,7 @@ from flask_babel import force_locale, gettext
 from office.db import db
 from office.departments.tree import update_department
 from office.inbox.links import target_url
-from office.mainlines import nodes, plans, templates
+from office.mainlines import nodes, plan_templates, plans
 from office.mainlines.reminders import escalate_overdue, remind_due
 from office.models.inbox import KIND_NODE_DUE, KIND_NODE_OVERDUE, ChannelSettings, Delivery, Notification
 from office.models.mainlines import ROLE_OWNER, STATUS_CANCELLED, Activity, Mainline, Member, Node, Phase
@@ -168,7 +168,7 @@ def test_a_template_mainline_over_two_weeks(people):
     ops_head = make_user("wanglei", display_name="王磊")
     update_department(make_department("运营推广部"), head=ops_head)
     # 选品会 (T−10) is due on day 2, 素材制作 (T−7, 设计策划部's, no owner yet) on day 5.
-    mainline = templates.instantiate(templates.BUILT_IN["launch"], director, "新品上架", day(12))
+    mainline = plan_templates.instantiate(plan_templates.BUILT_IN["launch"], director, "新品上架", day(12))
     assert remind_due(NOW) == [] and escalate_overdue(NOW) == []
     assert len(remind_due(NOW + dt.timedelta(days=1))) == 1
     assert [r for r, _e in sent(KIND_NODE_DUE)] == [ops_head.id]

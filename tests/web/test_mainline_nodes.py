@@ -11,7 +11,7 @@ from playhouse.test_utils import assert_query_count
 
 from office.db import db
 from office.departments.tree import update_department
-from office.mainlines import nodes, templates
+from office.mainlines import nodes, plan_templates
 from office.mainlines.membership import invite
 from office.mainlines.plans import create_mainline
 from office.models.mainlines import (
@@ -185,7 +185,7 @@ def test_plan_vs_actual_per_node_and_phase_with_a_frozen_clock(client, auth, org
 
 
 def test_start_waiting_for_a_dependency_is_refused(client, auth, org):
-    mainline = templates.instantiate(templates.BUILT_IN["launch"], org["owner"], "新品上架", EVENT)
+    mainline = plan_templates.instantiate(plan_templates.BUILT_IN["launch"], org["owner"], "新品上架", EVENT)
     by_title = {n.title: n for n in Node.select().where(Node.mainline == mainline.id)}
     material = by_title["素材制作"]
     auth.login(org["owner"])

@@ -66,7 +66,7 @@ MANAGER_PAGES = {"/mainlines/{m}/edit", "/mainlines/{m}/nodes/new", "/mainlines/
 @pytest.fixture
 def world(app):
     """A mainline from the 新品上架 template with a member, a progress post with a file, a join request."""
-    from office.mainlines import membership, progress, templates
+    from office.mainlines import membership, plan_templates, progress
     from office.models.feed import Attachment
     from office.models.mainlines import Member, Node, Phase
 
@@ -74,7 +74,7 @@ def world(app):
     member = make_user("member1", display_name="黄婷")
     outsider = make_user("outsider1", display_name="路人甲")
     asker = make_user("asker1", display_name="申请人")
-    mainline = templates.instantiate(templates.BUILT_IN["launch"], owner, "新品上架：冬季卫衣", dt.date(2026, 12, 1))
+    mainline = plan_templates.instantiate(plan_templates.BUILT_IN["launch"], owner, "新品上架：冬季卫衣", dt.date(2026, 12, 1))
     membership.invite(mainline, owner, [member])
     request, _ids = membership.request_to_join(mainline, asker, "想参与")
     post = progress.post_progress(mainline, member, "素材进度 50%").post

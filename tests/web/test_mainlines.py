@@ -8,8 +8,8 @@ import pytest
 from playhouse.test_utils import assert_query_count
 
 from office.clock import office_date
-from office.mainlines import nodes, plans, templates
-from office.models.mainlines import Activity, Mainline, Member, Node, Phase, Template
+from office.mainlines import nodes, plan_templates, plans
+from office.models.mainlines import Activity, Mainline, Member, Node, Phase, PlanTemplate
 from tests.factories import make_department, make_user
 
 
@@ -42,7 +42,7 @@ def test_director_plans_double11_from_the_template(client, auth, company):
     mainline = Mainline.get(Mainline.title == "2027 双11大促")
     assert response.headers["Location"].endswith(f"/mainlines/{mainline.id}/board")
     plan = {n.title: n for n in Node.select().where(Node.mainline == mainline.id)}
-    assert len(plan) == len(templates.BUILT_IN["double11"].nodes)
+    assert len(plan) == len(plan_templates.BUILT_IN["double11"].nodes)
     # Back-scheduled from the event date.
     assert plan["大促目标与预算确认"].due_date == event - dt.timedelta(days=45)
     assert plan["主图与详情页素材制作"].due_date == event - dt.timedelta(days=21)
@@ -65,7 +65,7 @@ def test_director_plans_double11_from_the_template(client, auth, company):
 
 
 def test_new_product_launch_template_matches_the_owner_s_chain(app, company):
-    spec = templates.BUILT_IN["launch"]
+    spec = plan_templates.BUILT_IN["launch"]
     titles = [n.title for n in spec.nodes]
     assert titles[:4] == ["选品会", "素材制作", "平台审核", "上架"]
     assert [n.hours for n in spec.nodes[1:3]] == [48, 24]
@@ -75,7 +75,7 @@ def test_new_product_launch_template_matches_the_owner_s_chain(app, company):
 
 def test_a_department_the_company_lacks_leaves_the_node_with_the_owner(app):
     owner = make_user(role="director")
-    mainline = templates.instantiate(templates.BUILT_IN["launch"], owner, "新品", dt.date(2027, 3, 1))
+    mainline = plan_templates.instantiate(plan_templates.BUILT_IN["launch"], owner, "新品", dt.date(2027, 3, 1))
     assert {n.owner_id for n in Node.select().where(Node.mainline == mainline.id)} == {owner.id}
 
 
@@ -119,7 +119,7 @@ def _finish(node, by, start, hours):
 
 def test_plan_vs_actual_per_node_and_phase_with_a_frozen_clock(client, auth, company):
     director = company["director"]
-    mainline = templates.instantiate(templates.BUILT_IN["launch"], director, "新品上架：卫衣", dt.date(2027, 3, 1))
+    mainline = plan_templates.instantiate(plan_templates.BUILT_IN["launch"], director, "新品上架：卫衣", dt.date(2027, 3, 1))
     plan = {n.title: n for n in Node.select().where(Node.mainline == mainline.id)}
     start = dt.datetime(2027, 2, 1, 1, 0)
     _finish(plan["选品会"], director, start, 3)  # 4 h planned: 1 h under
@@ -144,7 +144,7 @@ def test_plan_vs_actual_per_node_and_phase_with_a_frozen_clock(client, auth, com
 def test_overview_shows_phase_progress_overdue_and_blockers(client, auth, company):
     director = company["director"]
     today = _today()
-    mainline = templates.instantiate(templates.BUILT_IN["launch"], director, "新品上架：保温杯",
+    mainline = plan_templates.instantiate(plan_templates.BUILT_IN["launch"], director, "新品上架：保温杯",
                                      today + dt.timedelta(days=5))
     # 选品会 (T−10) done; 素材制作 (T−7) is two days late, and 平台审核 waits for it.
     first = Node.get((Node.mainline == mainline.id) & (Node.title == "选品会"))
@@ -161,7 +161,7 @@ def test_overview_shows_phase_progress_overdue_and_blockers(client, auth, compan
 def test_overview_query_count_does_not_grow(client, auth, company):
     director = company["director"]
     for n in range(2):
-        templates.instantiate(templates.BUILT_IN["launch"], director, f"新品 {n}", _today())
+        plan_templates.instantiate(plan_templates.BUILT_IN["launch"], director, f"新品 {n}", _today())
     auth.login(director)
     client.get("/mainlines/")
     # session user, live cursor, mainlines with owners, phases, sums per phase, first overdue nodes,
@@ -169,7 +169,7 @@ def test_overview_query_count_does_not_grow(client, auth, company):
     with assert_query_count(8):
         client.get("/mainlines/")
     for n in range(8):
-        templates.instantiate(templates.BUILT_IN["double11"], director, f"大促 {n}", _today())
+        plan_templates.instantiate(plan_templates.BUILT_IN["double11"], director, f"大促 {n}", _today())
     with assert_query_count(8):
         assert client.get("/mainlines/").get_data(as_text=True).count('class="mainline-card') == 10
 
@@ -217,11 +217,11 @@ def test_a_member_who_does_not_manage_gets_403_on_settings(client, auth, company
 
 def test_save_as_template_and_plan_a_new_mainline_from_it(client, auth, company):
     director = company["director"]
-    source = templates.instantiate(templates.BUILT_IN["launch"], director, "新品上架：卫衣", dt.date(2027, 3, 1))
+    source = plan_templates.instantiate(plan_templates.BUILT_IN["launch"], director, "新品上架：卫衣", dt.date(2027, 3, 1))
     auth.login(director)
     assert client.post(f"/mainlines/{source.id}/save-template",
                        data={"name": "卫衣上新", "description": "含拍摄"}).status_code == 303
-    template = Template.get(Template.name == "卫衣上新")
+    template = PlanTemplate.get(PlanTemplate.name == "卫衣上新")
     response = client.post("/mainlines/new", data={"title": "卫衣上新 2", "event_date": "2027-04-01",
                                                   "template": f"saved-{template.id}"})
     assert response.status_code == 303
@@ -234,7 +234,7 @@ def test_save_as_template_and_plan_a_new_mainline_from_it(client, auth, company)
 
 def test_export_is_csv_with_plan_vs_actual_and_no_formulas(client, auth, company):
     director = company["director"]
-    mainline = templates.instantiate(templates.BUILT_IN["launch"], director, "新品", dt.date(2027, 3, 1))
+    mainline = plan_templates.instantiate(plan_templates.BUILT_IN["launch"], director, "新品", dt.date(2027, 3, 1))
     first = Node.get((Node.mainline == mainline.id) & (Node.title == "选品会"))
     nodes.edit_node(first, director, "=HYPERLINK(\"x\")", first.phase_id, owner=director, planned_hours=4)
     _finish(Node.get_by_id(first.id), director, dt.datetime(2027, 2, 1), 6)
@@ -274,7 +274,7 @@ def test_mainline_page_query_count(client, auth, company):
     from office.mainlines import progress
 
     director = company["director"]
-    mainline = templates.instantiate(templates.BUILT_IN["launch"], director, "新品", dt.date(2027, 3, 1))
+    mainline = plan_templates.instantiate(plan_templates.BUILT_IN["launch"], director, "新品", dt.date(2027, 3, 1))
     progress.post_progress(mainline, director, "进度 1")
     auth.login(director)
     client.get(f"/mainlines/{mainline.id}")

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from flask import abort, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from peewee import JOIN
 from wtforms import SelectChoice
 
 from office import htmx
+from office.access import me
 from office.departments.tree import choices as department_choices
 from office.errors import toast
-from office.clock import office_date
 from office.live.events import latest_id
-from office.mainlines import access, bp, nodes, queries
+from office.mainlines import access, nodes, pages
+from office.mainlines.blueprint import bp
 from office.mainlines.forms import AssignForm, NodeForm
 from office.mainlines.nodes import NodeError
 from office.models.mainlines import Member, Node, NodeDependency, Phase
@@ -32,10 +33,6 @@ BOARD_ID = "mainline-board"
 MOVES = {"start": nodes.start_node, "finish": nodes.finish_node, "reopen": nodes.reopen_node}
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 def _deliver(ids) -> None:
     # After the rule's transaction has committed: a channel failure cannot undo the change.
     if ids:
@@ -44,9 +41,9 @@ def _deliver(ids) -> None:
 
 def _managed_node(mainline_id: int, node_id: int):
     # The node first: another mainline's node is a 404 even for someone who may not manage.
-    mainline = access.mainline_or_404(_me(), mainline_id)
-    node = access.node_or_404(_me(), mainline, node_id)
-    if not access.can_manage(_me(), mainline):
+    mainline = access.mainline_or_404(me(), mainline_id)
+    node = access.node_or_404(me(), mainline, node_id)
+    if not access.can_manage(me(), mainline):
         abort(403)
     return mainline, node
 
@@ -60,8 +57,8 @@ def _board_page(mainline, status: int = 200, **context):
     # The cursor before the board is read, so a change committed in between still arrives live.
     live_after = latest_id()
     return htmx.render("mainlines/board.html", partial="mainlines/_board.html", status=status,
-                       mainline=mainline, board=queries.board(mainline, office_date()), tab="board",
-                       my_role=access.role_in(_me(), mainline), live_after=live_after,
+                       mainline=mainline, board=pages.board(mainline), tab="board",
+                       my_role=access.role_in(me(), mainline), live_after=live_after,
                        live_args={"view": "board", "mainline": mainline.id}, **context)
 
 
@@ -76,13 +73,13 @@ def _find(board, node_id: int):
 def _node_page(mainline, node_id: int, assign_form: AssignForm | None = None, status: int = 200):
     """The node with its owner, department and dependencies as the board shows them, plus its
     note, every dependency and, for whoever may give it away, the assign form."""
-    board = queries.board(mainline, office_date())
+    board = pages.board(mainline)
     column, node = _find(board, node_id)
-    if assign_form is None and node.department_id and access.can_assign(_me(), mainline, node):
+    if assign_form is None and node.department_id and access.can_assign(me(), mainline, node):
         assign_form = _assign_form(mainline, node, data={"owner": node.owner_id})
     return htmx.render("mainlines/node.html", partial="mainlines/_node.html", status=status,
                        mainline=mainline, board=board, node=node, phase=column.phase, tab="board",
-                       my_role=access.role_in(_me(), mainline), assign_form=assign_form,
+                       my_role=access.role_in(me(), mainline), assign_form=assign_form,
                        card_target=f"node-{node.id}", heading=3)
 
 
@@ -160,7 +157,7 @@ def _save(form: NodeForm, rule, *args):
     """Run ``rule`` with the form's values; a refusal lands on its field. Returns the node or None."""
     owner, department = _owner_from(form.owner.data or "")
     try:
-        node, ids = rule(*args, _me(), form.title.data, form.phase.data, owner=owner, department=department,
+        node, ids = rule(*args, me(), form.title.data, form.phase.data, owner=owner, department=department,
                          planned_hours=form.planned_hours.data or 0, due_date=form.due_date.data,
                          depends_on=form.depends_on.data or [], note=form.note.data or "")
     except NodeError as error:
@@ -178,7 +175,7 @@ def _assign_form(mainline, node, data=None) -> AssignForm:
     department = node.department.name if node.department_id else ""
     ours = [u for u in people if node.department_id and u.department_id == node.department_id]
     choices = [SelectChoice(u.id, u.display_name, optgroup=department or None) for u in ours]
-    if access.can_manage(_me(), mainline):
+    if access.can_manage(me(), mainline):
         choices += [SelectChoice(u.id, u.display_name, optgroup=_("Other colleagues"))
                     for u in people if u not in ours]
     form.owner.choices = choices
@@ -194,7 +191,7 @@ def board(mainline_id: int):
     planned and actual hours, what it waits for) with the buttons the viewer may use; % done and
     plan vs actual per phase and in total. htmx gets ``#mainline-board`` alone; the live stream
     redraws it out of band."""
-    return _board_page(access.mainline_or_404(_me(), mainline_id))
+    return _board_page(access.mainline_or_404(me(), mainline_id))
 
 
 @bp.route("/<int:mainline_id>/nodes/new", methods=["GET", "POST"])
@@ -202,7 +199,7 @@ def board(mainline_id: int):
 def node_new(mainline_id: int):
     """GET ?phase=: the node form (``#node-form`` for htmx). POST (managers): add the node; its
     owner, or its department's head, joins and is told. 303 / HX-Redirect to the board, 422 with errors."""
-    mainline = access.managed_or_404(_me(), mainline_id)
+    mainline = access.managed_or_404(me(), mainline_id)
     if request.method == "GET":
         form = _node_form(mainline, data={"phase": request.args.get("phase", type=int), "owner": ""})
     else:
@@ -213,7 +210,7 @@ def node_new(mainline_id: int):
                 return htmx.redirect(_board_url(mainline, node.id))
     return htmx.render("mainlines/node_new.html", partial="mainlines/_node_form.html",
                        status=422 if request.method == "POST" else 200, mainline=mainline, form=form, node=None,
-                       tab="board", my_role=access.role_in(_me(), mainline))
+                       tab="board", my_role=access.role_in(me(), mainline))
 
 
 @bp.route("/<int:mainline_id>/nodes/<int:node_id>")
@@ -221,8 +218,8 @@ def node_new(mainline_id: int):
 def node(mainline_id: int, node_id: int):
     """GET: one node: its card with the note, every dependency and the assign form (for the head of
     its department or a manager). htmx gets the card ``#node-<id>`` alone."""
-    mainline = access.mainline_or_404(_me(), mainline_id)
-    access.node_or_404(_me(), mainline, node_id)
+    mainline = access.mainline_or_404(me(), mainline_id)
+    access.node_or_404(me(), mainline, node_id)
     return _node_page(mainline, node_id)
 
 
@@ -241,7 +238,7 @@ def node_edit(mainline_id: int, node_id: int):
                 return htmx.redirect(_board_url(mainline, current.id))
     return htmx.render("mainlines/node_edit.html", partial="mainlines/_node_form.html",
                        status=422 if request.method == "POST" else 200, mainline=mainline, form=form,
-                       node=current, tab="board", my_role=access.role_in(_me(), mainline))
+                       node=current, tab="board", my_role=access.role_in(me(), mainline))
 
 
 @bp.route("/<int:mainline_id>/nodes/<int:node_id>/move", methods=["POST"])
@@ -250,15 +247,15 @@ def node_move(mainline_id: int, node_id: int):
     """POST action=start|finish|reopen (the node's owner, its department's head, managers).
     htmx: the board, or the card when HX-Target is ``node-<id>``; without JS 303 to the board.
     Waiting for a dependency: 422 with the reason (a toast for htmx). Pressing twice records once."""
-    mainline = access.mainline_or_404(_me(), mainline_id)
-    current = access.node_or_404(_me(), mainline, node_id)
-    if not access.can_move(_me(), mainline, current):
+    mainline = access.mainline_or_404(me(), mainline_id)
+    current = access.node_or_404(me(), mainline, node_id)
+    if not access.can_move(me(), mainline, current):
         abort(403)
     rule = MOVES.get(request.form.get("action", ""))
     if rule is None:
         abort(400)
     try:
-        _changed, ids = rule(current, _me())
+        _changed, ids = rule(current, me())
     except NodeError as error:
         if htmx.is_htmx():
             return toast(str(error), 422)
@@ -273,13 +270,13 @@ def node_assign(mainline_id: int, node_id: int):
     """POST owner=<user id> (the head of the node's department, managers): give the node to a person,
     who joins the mainline and is told. htmx: the card or the board (by HX-Target); else 303.
     422 with the node page and the form's error."""
-    mainline = access.mainline_or_404(_me(), mainline_id)
-    current = access.node_or_404(_me(), mainline, node_id)
-    if not access.can_assign(_me(), mainline, current):
+    mainline = access.mainline_or_404(me(), mainline_id)
+    current = access.node_or_404(me(), mainline, node_id)
+    if not access.can_assign(me(), mainline, current):
         abort(403)
     form = _assign_form(mainline, current)
     if form.validate_on_submit():
-        _node, ids = nodes.assign_node(current, _me(), User.get_by_id(form.owner.data))
+        _node, ids = nodes.assign_node(current, me(), User.get_by_id(form.owner.data))
         _deliver(ids)
         return _after_change(mainline, current.id)
     return _node_page(mainline, current.id, assign_form=form, status=422)
@@ -290,7 +287,7 @@ def node_assign(mainline_id: int, node_id: int):
 def node_delete(mainline_id: int, node_id: int):
     """POST (managers): remove the node (and its dependency links). htmx: the board; else 303."""
     mainline, current = _managed_node(mainline_id, node_id)
-    nodes.delete_node(current, _me())
+    nodes.delete_node(current, me())
     if htmx.is_partial() and htmx.target() == BOARD_ID:
         return _board_page(mainline)
     return htmx.redirect(_board_url(mainline))

@@ -12,9 +12,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from office import htmx
+from office.access import me
 from office.errors import toast
 from office.feed.mentions import find_people
-from office.mainlines import access, bp, membership, plans, queries
+from office.mainlines import access, membership, plans, queries
+from office.mainlines.blueprint import bp
 from office.mainlines.forms import FollowForm, InviteForm, JoinForm, RoleForm
 from office.mainlines.membership import MemberError
 from office.models.mainlines import FOLLOW_ALL, FOLLOW_KEY, FOLLOW_NONE, ROLE_OWNER, JoinRequest, Mainline, Member
@@ -24,10 +26,6 @@ from office.models.people import User
 from tasks import notify as notify_tasks
 
 SECTION_ID = "mainline-members"
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _deliver(ids) -> None:
@@ -55,9 +53,9 @@ def follow_labels() -> dict:
 def _context(mainline: Mainline, invite_form: InviteForm | None = None, follow_form: FollowForm | None = None,
              role_error: tuple[int, str] | None = None, section_error: str | None = None) -> dict:
     """Everything members.html and _members.html need: members and (for managers) pending requests."""
-    me = _me()
-    my_member = access.membership(me, mainline)
-    manage = access.can_manage(me, mainline)
+    user = me()
+    my_member = access.membership(user, mainline)
+    manage = access.can_manage(user, mainline)
     members = list(queries.members(mainline))
     owners = sum(1 for m in members if m.role == ROLE_OWNER)
     role_forms = {}
@@ -97,7 +95,7 @@ def _done(mainline_id: int, message: str):
     """After a change: the fresh section for htmx, otherwise 303 back to the page with a flash."""
     _forget_roles()
     if htmx.is_partial():
-        return _section(access.mainline_or_404(_me(), mainline_id))
+        return _section(access.mainline_or_404(me(), mainline_id))
     flash(message, "success")
     return htmx.redirect(url_for("mainlines.members", mainline_id=mainline_id))
 
@@ -110,7 +108,7 @@ def members(mainline_id: int):
     Everyone sees the members and their own follow level; managers also invite, change
     roles, remove, decide join requests and switch the join link.
     """
-    return _section(access.mainline_or_404(_me(), mainline_id))
+    return _section(access.mainline_or_404(me(), mainline_id))
 
 
 @bp.route("/<int:mainline_id>/members", methods=["POST"])
@@ -120,7 +118,7 @@ def invite(mainline_id: int):
 
     htmx: ``#mainline-members`` with a fresh form; 422 with the form's errors; no JS: 303.
     """
-    mainline = access.managed_or_404(_me(), mainline_id)
+    mainline = access.managed_or_404(me(), mainline_id)
     form = InviteForm()
     if form.validate_on_submit():
         people, unknown = find_people(form.people.data)
@@ -128,7 +126,7 @@ def invite(mainline_id: int):
             form.people.errors.append(_("Nobody is called %(names)s.", names="、".join(unknown)))
         else:
             try:
-                ids = membership.invite(mainline, _me(), people, form.role.data)
+                ids = membership.invite(mainline, me(), people, form.role.data)
             except MemberError as error:
                 getattr(form, error.field, form.people).errors.append(str(error))
             else:
@@ -142,12 +140,12 @@ def invite(mainline_id: int):
 def member_role(mainline_id: int, member_id: int):
     """POST role=owner|member|viewer (managers). htmx: ``#mainline-members``; 422 with the
     error next to that member (the last owner cannot step down); no JS: 303."""
-    mainline = access.managed_or_404(_me(), mainline_id)
+    mainline = access.managed_or_404(me(), mainline_id)
     member = _member_or_404(mainline, member_id)
     form = RoleForm()
     if form.validate_on_submit():
         try:
-            membership.change_role(member, _me(), form.role.data)
+            membership.change_role(member, me(), form.role.data)
         except MemberError as error:
             return _section(mainline, 422, role_error=(member.id, str(error)))
         return _done(mainline_id, _("Role changed."))
@@ -162,13 +160,13 @@ def member_remove(mainline_id: int, member_id: int):
     Leaving ends at the mainlines overview (HX-Redirect for htmx), since the mainline
     is then out of sight. The last owner stays: 422 with the reason.
     """
-    mainline = access.mainline_or_404(_me(), mainline_id)
+    mainline = access.mainline_or_404(me(), mainline_id)
     member = _member_or_404(mainline, member_id)
     leaving = member.user_id == current_user.id
-    if not leaving and not access.can_manage(_me(), mainline):
+    if not leaving and not access.can_manage(me(), mainline):
         abort(403)
     try:
-        membership.remove(member, _me())
+        membership.remove(member, me())
     except MemberError as error:
         return _section(mainline, 422, section_error=str(error))
     if leaving:
@@ -186,8 +184,8 @@ def follow(mainline_id: int):
     htmx: ``#mainline-members``; no JS: 303. A director outside the mainline follows
     nothing: 400 with the reason (a toast for htmx).
     """
-    mainline = access.mainline_or_404(_me(), mainline_id)
-    my_member = access.membership(_me(), mainline)
+    mainline = access.mainline_or_404(me(), mainline_id)
+    my_member = access.membership(me(), mainline)
     if my_member is None:
         message = _("Only members follow a mainline. Add yourself as a member first.")
         if htmx.is_htmx():
@@ -207,9 +205,9 @@ def join_link(mainline_id: int):
 
     htmx: ``#mainline-members``; no JS: 303.
     """
-    mainline = access.managed_or_404(_me(), mainline_id)
+    mainline = access.managed_or_404(me(), mainline_id)
     enabled = request.form.get("enabled") == "1"
-    plans.set_join_link(mainline, _me(), enabled)
+    plans.set_join_link(mainline, me(), enabled)
     return _done(mainline_id, _("New join link made.") if enabled else _("Join link switched off."))
 
 
@@ -219,12 +217,12 @@ def decide(mainline_id: int, request_id: int):
     """POST accept=1|0 (managers): accept (a new member) or decline a join request; the
     person is told. htmx: ``#mainline-members``; no JS: 303. A request decided meanwhile
     is left as it was."""
-    mainline = access.managed_or_404(_me(), mainline_id)
+    mainline = access.managed_or_404(me(), mainline_id)
     join_request = JoinRequest.get_or_none((JoinRequest.id == request_id) & (JoinRequest.mainline == mainline.id))
     if join_request is None:
         abort(404)
     accept = request.form.get("accept") == "1"
-    changed, ids = membership.decide(join_request, _me(), accept)
+    changed, ids = membership.decide(join_request, me(), accept)
     _deliver(ids)
     if not changed:
         message = _("This request was already decided.")
@@ -248,13 +246,13 @@ def join(token: str):
                 .where((Mainline.join_token == token) & (Mainline.join_token != "")).first())
     if mainline is None:
         abort(404)
-    if access.membership(_me(), mainline) is not None:
+    if access.membership(me(), mainline) is not None:
         return htmx.redirect(url_for("mainlines.show", mainline_id=mainline.id))
     form = JoinForm()
     status = 200
     if form.validate_on_submit():
         try:
-            ids = membership.request_to_join(mainline, _me(), form.message.data)[1]
+            ids = membership.request_to_join(mainline, me(), form.message.data)[1]
         except MemberError as error:
             getattr(form, error.field, form.message).errors.append(str(error))
             status = 422

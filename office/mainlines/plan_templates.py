@@ -1,12 +1,12 @@
-"""Mainline templates: the two built in (双11大促, 新品上架) and those saved from a mainline,
-and instantiating one for an event date.
+"""Plan templates (mainline plans to reuse, not Jinja templates): the two built in (双11大促,
+新品上架) and those saved from a mainline, and instantiating one for an event date.
 
-A template is phases and nodes whose due dates are day offsets from the event
+A plan template is phases and nodes whose due dates are day offsets from the event
 date (T−30 …), so a new mainline is back-scheduled from its date. A node names
 a department by name and who takes it: the department's head ("head"), the
 department itself, whose head assigns it later ("department"), or the mainline
 owner ("owner"); the departments of this company are matched by name when the
-template is used. Imports models and the mainline rules.
+template is used. Imports models and the mainline rules, never views or tasks.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from office.db import atomic_for_update
 from office.mainlines.plans import MainlineError, create_mainline, record
-from office.models.mainlines import ROLE_MEMBER, Mainline, Member, Node, NodeDependency, Phase, Template
+from office.models.mainlines import ROLE_MEMBER, Mainline, Member, Node, NodeDependency, Phase, PlanTemplate
 from office.models.people import Department, User
 
 ASSIGN_OWNER = "owner"
@@ -86,7 +86,7 @@ def saved_key(template_id: int) -> str:
 
 def all_templates() -> list[TemplateSpec]:
     """Built-in templates first, then saved ones, newest first."""
-    saved = [_from_row(t) for t in Template.select().order_by(Template.id.desc())]
+    saved = [_from_row(t) for t in PlanTemplate.select().order_by(PlanTemplate.id.desc())]
     return list(BUILT_IN.values()) + saved
 
 
@@ -94,12 +94,12 @@ def find(key: str) -> TemplateSpec | None:
     if key in BUILT_IN:
         return BUILT_IN[key]
     if key.startswith("saved-") and key[6:].isdigit():
-        row = Template.get_or_none(Template.id == int(key[6:]))
+        row = PlanTemplate.get_or_none(PlanTemplate.id == int(key[6:]))
         return _from_row(row) if row else None
     return None
 
 
-def _from_row(row: Template) -> TemplateSpec:
+def _from_row(row: PlanTemplate) -> TemplateSpec:
     data = json.loads(row.spec)
     return TemplateSpec(saved_key(row.id), row.name, row.description, data["phases"],
                         [NodeSpec(**n) for n in data["nodes"]])
@@ -187,7 +187,7 @@ def spec_of(mainline: Mainline, name: str, description: str = "") -> TemplateSpe
     return TemplateSpec("", name, description, [p.name for p in phases], specs)
 
 
-def save_as_template(mainline: Mainline, by: User, name: str, description: str = "") -> Template:
+def save_as_template(mainline: Mainline, by: User, name: str, description: str = "") -> PlanTemplate:
     name = (name or "").strip()
     if not name:
         raise MainlineError(_l("Name the template."), "name")
@@ -196,7 +196,7 @@ def save_as_template(mainline: Mainline, by: User, name: str, description: str =
     spec = spec_of(mainline, name, (description or "").strip()[:200])
     data = {"phases": spec.phases, "nodes": [asdict(n) for n in spec.nodes]}
     with atomic_for_update():
-        template = Template.create(name=name, description=spec.description, spec=json.dumps(data, ensure_ascii=False),
-                                   created_by=by)
+        template = PlanTemplate.create(name=name, description=spec.description,
+                                       spec=json.dumps(data, ensure_ascii=False), created_by=by)
         record(mainline, by, "template", str(_l("Saved as the template %(name)s", name=name)))
     return template
