@@ -9,6 +9,7 @@ import datetime as dt
 
 from huey import crontab
 
+from office.mainlines.reminders import escalate_overdue, remind_due
 from tasks.notify import deliver_notifications
 from tasks.queue import app_periodic_task, huey
 
@@ -22,10 +23,6 @@ def remind_mainline_nodes(now: dt.datetime | None = None) -> tuple[int, int]:
     two consumers from telling anyone twice. Returns the numbers of (reminder,
     escalation) notifications written.
     """
-    # Imported here: office.mainlines loads its views, which reach the feed, which imports
-    # this package while ``tasks`` is still being imported.
-    from office.mainlines.reminders import escalate_overdue, remind_due
-
     reminded = remind_due(now)
     escalated = escalate_overdue(now)
     if reminded or escalated:

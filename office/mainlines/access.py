@@ -3,7 +3,8 @@ live update, export and mainline post goes through.
 
 Only members and directors see a mainline or anything in it; everyone else gets
 404, so its existence does not leak. Owners (and directors) manage it; members
-move the nodes they own; viewers only read. Imports only models.
+move the nodes they own; viewers only read. Admins, directors and department
+heads start mainlines. Imports only models.
 """
 from __future__ import annotations
 

@@ -21,8 +21,6 @@ from office.mainlines.forms import FollowForm, InviteForm, JoinForm, RoleForm
 from office.mainlines.membership import MemberError
 from office.models.mainlines import FOLLOW_ALL, FOLLOW_KEY, FOLLOW_NONE, ROLE_OWNER, JoinRequest, Mainline, Member
 from office.models.people import User
-
-# A module import: tasks.notify may be mid-import when the huey consumer loads this package.
 from tasks import notify as notify_tasks
 
 SECTION_ID = "mainline-members"

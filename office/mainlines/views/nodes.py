@@ -25,8 +25,6 @@ from office.mainlines.forms import AssignForm, NodeForm
 from office.mainlines.nodes import NodeError
 from office.models.mainlines import Member, Node, NodeDependency, Phase
 from office.models.people import Department, User
-
-# A module import: tasks.notify may be mid-import when the huey consumer loads this package.
 from tasks import notify as notify_tasks
 
 BOARD_ID = "mainline-board"
