@@ -21,7 +21,7 @@ from office.notices.views import bp as notices_bp
 from office.memos.views import bp as memos_bp
 from office.live.views import bp as live_bp
 from office.mainlines.views import bp as mainlines_bp
-from office.approvals import bp as approvals_bp
+from office.approvals.views import bp as approvals_bp
 from office.orders.views import bp as orders_bp
 from office.api.views import bp as api_bp
 

@@ -10,6 +10,7 @@ import datetime as dt
 
 from huey import crontab
 
+from office.approvals.reminders import escalate_waiting, remind_waiting
 from tasks.notify import deliver_notifications
 from tasks.queue import app_periodic_task, huey
 
@@ -24,10 +25,6 @@ def remind_pending_approvals(now: dt.datetime | None = None) -> tuple[int, int]:
     two consumers from telling anyone twice. Returns the numbers of (reminder,
     escalation) notifications written.
     """
-    # Imported here: office.approvals loads its views, which reach the feed, which imports
-    # this package while ``tasks`` is still being imported.
-    from office.approvals.reminders import escalate_waiting, remind_waiting
-
     reminded = remind_waiting(now)
     escalated = escalate_waiting(now)
     if reminded or escalated:

@@ -18,7 +18,7 @@ from office.approvals.fields import (
     FieldSpec,
     check_specs,
 )
-from office.approvals.routes import DIRECTORS, FREE, INITIATOR_HEAD, Condition, StepSpec, check_route
+from office.approvals.routing import DIRECTORS, FREE, INITIATOR_HEAD, Condition, StepSpec, check_route
 from office.db import db
 from office.models.approvals import FREE_APPROVERS, FREE_NONE, MODE_ALL, MODE_ANY, ApprovalTemplate
 

@@ -1,5 +1,5 @@
 """Out of office (代批): a person names one deputy for a window of time; routing
-(office/approvals/routes.py ``deputies``) sends their approvals to the deputy meanwhile.
+(office/approvals/routing.py ``deputies``) sends their approvals to the deputy meanwhile.
 
 All times are naive UTC; the view converts the office-time form values.
 Imports models and office.db; never views or tasks.

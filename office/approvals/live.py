@@ -9,9 +9,9 @@ import datetime as dt
 from flask import render_template
 from markupsafe import Markup
 
-from office.approvals import engine, queries
+from office.approvals import engine, pages, queries
+from office.approvals.form_editor import KEY_MAX, KEY_RE
 from office.live.registry import Changes, Page
-from office.approvals.template_rules import KEY_MAX, KEY_RE
 from office.models.approvals import APPROVAL_CHANGED, ApprovalAssignment, ApprovalCc, ApprovalRequest
 
 KINDS = {APPROVAL_CHANGED}
@@ -38,10 +38,8 @@ def fragments(me, view: str | None, request_id: int, changed: set[int], args: di
         approval = ApprovalRequest.get_or_none(ApprovalRequest.id == request_id)
         if approval is None or not engine.can_see(me, approval):
             return {}
-        from office.approvals.views import request_context
-
         # Rendered here: the section's template takes the context's keys as its variables.
-        html = render_template("approvals/_request.html", oob=True, **request_context(me, approval))
+        html = render_template("approvals/_request.html", oob=True, **pages.request_context(me, approval))
         return {"approval_section": Markup(html)}
     if view == "approvals" and _touches(me, changed):
         return {"approval_counts": queries.counts(me), "approval_filter_args": filter_args(args or {})}

@@ -3,7 +3,7 @@ decision's transaction, so a decision and what it causes commit together or not 
 
 Built in: a decided request linked to a mainline posts to that mainline's feed; an approved
 请假 (template "leave") becomes leave days (LeaveRecord).
-Imports models and the feed's rules; subscribers are plain functions.
+Imports models and the feed's and mainlines' rules (never views); subscribers are plain functions.
 """
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ def post_to_mainline(request: ApprovalRequest, status: str) -> None:
     """A decided request linked to a mainline appears in the mainline's feed and timeline."""
     if not request.mainline_id:
         return
+    # Imported when called: office/mainlines/__init__.py still loads the mainline views, which
+    # import tasks, whose approvals job imports the engine, which imports this module.
     from flask_babel import gettext as _
 
     from office.feed.posts import create_post

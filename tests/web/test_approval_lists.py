@@ -10,7 +10,8 @@ from flask_babel import gettext
 from openpyxl import load_workbook
 from playhouse.test_utils import assert_query_count
 
-from office.approvals import engine, list_views
+from office.approvals import engine
+from office.approvals.views import lists as list_views
 from office.models.approvals import ApprovalRequest, ApprovalTemplate
 from tests.conftest import hx
 from tests.factories import approval_org, make_department, make_user

@@ -612,7 +612,7 @@ def test_resubmitting_a_free_route_form_prefills_the_chosen_approver(client, aut
 def test_the_section_renders_out_of_band_for_the_live_stream(app, org):
     from flask import render_template
 
-    from office.approvals.views import request_context
+    from office.approvals.pages import request_context
 
     request = engine.submit(_template("ad_spend"), org["staff"], AD).request
     with app.test_request_context():

@@ -13,7 +13,7 @@ from playhouse.test_utils import assert_query_count
 
 from office.approvals import engine
 from office.approvals.fields import FieldSpec
-from office.approvals.routes import (
+from office.approvals.routing import (
     DEPARTMENT_HEAD,
     DIRECTORS,
     INITIATOR_HEAD,

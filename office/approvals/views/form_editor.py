@@ -1,28 +1,29 @@
-"""Views for administering approval templates (admins only, 403 for others like every admin
-page): the list of forms with their order and whether staff may file them, and the editor of
-one form's settings, fields and route, with a preview of the form staff would fill in.
+"""Views of the approval form editor (admins only, 403 for others like every admin page): the
+list of approval forms (ApprovalTemplate rows) with their order and whether staff may file
+them, and the editor of one form's settings, fields and route, with a preview of the form
+staff would fill in.
 
 The editor's row buttons (add, remove, move) post the whole form and get it back changed,
 nothing saved; htmx swaps ``#template-editor`` only. Saving goes through
-template_rules.save, which refuses changes that would leave filed requests unreadable.
-Imports forms, rules and models, and the filing view's choice lists.
+office/approvals/form_editor.py (``save``), which refuses changes that would leave filed
+requests unreadable. Imports the editor's WTForms, rules, models and pages.py's choice lists.
 """
 from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from peewee import fn
 from werkzeug.datastructures import MultiDict
 
-from office import htmx
+from office import access, htmx
 from office.access import admin_required
-from office.approvals import bp, engine, template_rules
+from office.approvals import engine, form_editor
+from office.approvals.blueprint import bp
 from office.approvals.fields import DEPARTMENT, PERSON, FieldError
-from office.approvals.routes import RouteError
-from office.approvals.template_forms import (
-    OPERATOR_LABELS,
+from office.approvals.form_editor import TemplateError
+from office.approvals.form_editor_forms import (
     BLANK_STEP,
+    OPERATOR_LABELS,
     NewTemplateForm,
     TemplateForm,
     apply_action,
@@ -33,19 +34,15 @@ from office.approvals.template_forms import (
     prepare,
     row_action,
 )
-from office.approvals.template_rules import TemplateError
-from office.approvals.views import people_groups
+from office.approvals.pages import people_groups
+from office.approvals.routing import RouteError
 from office.departments.tree import choices as department_choices
-from office.uploads import ACCEPT
 from office.forms import EmptyForm
 from office.models.approvals import ApprovalRequest, ApprovalTemplate
 from office.models.people import User
+from office.uploads import ACCEPT
 
 UP, DOWN = "up", "down"
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _get(template_id: int) -> ApprovalTemplate:
@@ -102,7 +99,7 @@ def template_activate(template_id: int):
     """POST: offer the form for filing. htmx: ``#approval-template-list``; otherwise 303 to the list."""
     template = _get(template_id)
     if EmptyForm().validate_on_submit():
-        template_rules.set_active(template, True, _me())
+        form_editor.set_active(template, True, access.me())
     return _after_list_change(_("%(name)s is offered for filing again.", name=template.name))
 
 
@@ -113,7 +110,7 @@ def template_deactivate(template_id: int):
     otherwise 303 to the list."""
     template = _get(template_id)
     if EmptyForm().validate_on_submit():
-        template_rules.set_active(template, False, _me())
+        form_editor.set_active(template, False, access.me())
     return _after_list_change(_("%(name)s is no longer offered for filing.", name=template.name))
 
 
@@ -127,7 +124,7 @@ def template_move(template_id: int):
     if direction not in (UP, DOWN):
         abort(400)
     if EmptyForm().validate_on_submit():
-        template_rules.move(template, -1 if direction == UP else 1, _me())
+        form_editor.move(template, -1 if direction == UP else 1, access.me())
     return _after_list_change(_("Order saved."))
 
 
@@ -148,7 +145,7 @@ def _inactive_people(form: TemplateForm, people) -> dict[int, str]:
 def _editor(template: ApprovalTemplate | None):
     form_class = TemplateForm if template is not None else NewTemplateForm
     saved_specs = engine.template_fields(template) if template is not None else []
-    in_use = template_rules.fields_in_use(template)
+    in_use = form_editor.fields_in_use(template)
     locked = set(in_use)
     people, departments = people_groups(), department_choices()
 
@@ -179,7 +176,7 @@ def _editor(template: ApprovalTemplate | None):
             rows_ok, preview = check_rows(form)
             if valid and rows_ok:
                 try:
-                    saved = template_rules.save(draft_of(form), _me(), template)
+                    saved = form_editor.save(draft_of(form), access.me(), template)
                 except (TemplateError, FieldError, RouteError) as error:
                     place_error(form, error.field, str(error))
                 else:

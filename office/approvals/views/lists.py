@@ -12,45 +12,25 @@ import io
 from flask import abort, flash, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from office import htmx
-from office.approvals import bp, engine, queries
+from office import access, htmx
+from office.approvals import engine, queries
+from office.approvals.blueprint import STATUS_LABELS, TAB_LABELS, bp
 from office.approvals.engine import ApprovalError
 from office.approvals.fields import ATTACHMENT, display
 from office.errors import toast
 from office.forms import Form
-from office.models.approvals import (
-    APPROVED,
-    PENDING,
-    REJECTED,
-    RETURNED,
-    WITHDRAWN,
-    ApprovalRequest,
-    ApprovalTemplate,
-)
+from office.models.approvals import ApprovalRequest, ApprovalTemplate
 from office.models.base import utcnow
-from tasks import notify as notify_tasks  # module import: tasks.notify imports office.inbox too
+from tasks import notify as notify_tasks
 
 APPROVE, REJECT = DECISIONS = ("approve", "reject")
-STATUS_LABELS = {
-    PENDING: _l("Pending approval"),
-    APPROVED: _l("Approved"),
-    REJECTED: _l("Rejected"),
-    RETURNED: _l("Returned"),
-    WITHDRAWN: _l("Withdrawn"),
-}
-TAB_LABELS = {
-    queries.PENDING_TAB: _l("Waiting for me"),
-    queries.MINE_TAB: _l("Filed by me"),
-    queries.CC_TAB: _l("Copied to me"),
-    queries.DONE_TAB: _l("Handled"),
-}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -65,16 +45,6 @@ class ListFilterForm(Form):
 
 class QuickDecisionForm(Form):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=engine.COMMENT_MAX)])
-
-
-@bp.app_context_processor
-def approval_list_globals():
-    # Rows are rendered by these views and by the live stream, with the same words.
-    return {"approval_status_labels": STATUS_LABELS, "approval_tab_labels": TAB_LABELS}
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _deliver(ids) -> None:
@@ -115,7 +85,7 @@ def _criteria(args: dict) -> dict:
 
 
 def _list_context(with_counts: bool) -> dict:
-    me = _me()
+    me = access.me()
     tab = _tab(request.args)
     form, args, specs = _filters(request.args)
     before = request.args.get("before", type=int)
@@ -154,7 +124,7 @@ def index():
 def _request_or_404(request_id: int) -> ApprovalRequest:
     found = queries.requests_with_names().where(ApprovalRequest.id == request_id).first()
     # 404, not 403: a request one may not see does not exist for them.
-    if found is None or not engine.can_see(_me(), found):
+    if found is None or not engine.can_see(access.me(), found):
         abort(404)
     return found
 
@@ -193,7 +163,7 @@ def quick(request_id: int):
             else:
                 try:
                     decide = engine.approve if decision == APPROVE else engine.reject
-                    outcome = decide(found.id, _me(), comment)
+                    outcome = decide(found.id, access.me(), comment)
                 except ApprovalError as error:
                     if error.field == "comment":
                         form.comment.errors.append(str(error))
@@ -207,7 +177,7 @@ def quick(request_id: int):
                                else _("Rejected: %(title)s", title=found.title))
                     if htmx.is_partial():
                         response = htmx.render("approvals/_row_decided.html", message=message,
-                                               counts=queries.counts(_me()), tab=queries.PENDING_TAB,
+                                               counts=queries.counts(access.me()), tab=queries.PENDING_TAB,
                                                filter_args=args)
                         return htmx.trigger(response, "approval-decided", {"id": found.id})
                     flash(message, "success")
@@ -232,7 +202,7 @@ def export():
     (finished − started, or until now for the step waiting for decisions), and the key field;
     filtered to one form, every field of that form too. Texts that Excel would run as a formula
     are prefixed with '."""
-    me = _me()
+    me = access.me()
     tab = _tab(request.args)
     _form, args, _specs = _filters(request.args)
     now = utcnow()

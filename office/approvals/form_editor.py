@@ -1,11 +1,13 @@
-"""Saving approval templates from the admin editor: the checks beyond one field or one step
-(key, free routing), the rule that keeps filed requests readable, the order of the forms, and
-the audit trail of every change.
+"""The rules of the approval form editor: saving an approval form (an ApprovalTemplate row) as
+the admins' editor submits it, with the checks beyond one field or one step (key, free
+routing), the rule that keeps filed requests readable, the order of the forms, and the audit
+trail of every change.
 
 Filed requests keep only their values (ApprovalRequest.data, by field name); their page, the
 lists and the export read labels and types from the template when shown. So a field that filed
 requests hold a value in may not be removed or renamed, and may change its type only to one
-whose values read the same. Pure rules: imports models, fields.py, routes.py and the audit trail; never views.
+whose values read the same. Pure rules: imports models, fields.py, routing.py and the audit
+trail; never views, forms or flask.request.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import Case, IntegrityError, fn
 
 from office.approvals.fields import CHOICE, MONEY, NUMBER, TEXT, TEXTAREA, FieldSpec, check_specs, load_specs
-from office.approvals.routes import FREE, StepSpec, check_route
+from office.approvals.routing import FREE, StepSpec, check_route
 from office.audit.trail import record
 from office.db import db
 from office.models.approvals import FREE_INITIATOR, FREE_ROUTING, ApprovalRequest, ApprovalTemplate

@@ -10,14 +10,14 @@ from flask import abort, flash, request, url_for
 from flask_babel import format_datetime, to_utc
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from peewee import JOIN
 from wtforms import SelectChoice, SelectField
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired
 
-from office import htmx
-from office.approvals import bp
+from office import access, htmx
+from office.approvals.blueprint import bp
 from office.approvals.delegation import (
     DelegationError,
     add_delegation,
@@ -39,10 +39,6 @@ class DelegationForm(Form):
     ends_at = DateTimeLocalField(_l("Away until"), format=LOCAL_FORMATS, validators=[DataRequired()])
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 def _person(user) -> str:
     department = user.department.name if user.department_id and user.department else ""
     return f"{user.display_name}（{department}）" if department else user.display_name
@@ -53,7 +49,7 @@ def _form(formdata=True) -> DelegationForm:
     form = DelegationForm() if formdata else DelegationForm(formdata=None)
     people = (User.select(User.id, User.display_name, User.department, Department.id, Department.name)
               .join(Department, JOIN.LEFT_OUTER, on=(User.department == Department.id), attr="department")
-              .where(User.is_active & (User.id != _me().id))
+              .where(User.is_active & (User.id != access.me().id))
               .order_by(User.display_name, User.id))
     form.deputy.choices = [SelectChoice("", _("Choose a colleague"))] + [
         SelectChoice(str(u.id), _person(u)) for u in people]
@@ -64,8 +60,8 @@ def _context(form: DelegationForm | None = None) -> dict:
     now = utcnow()
     return {
         "form": form,
-        "delegations": list(my_delegations(_me(), now)),
-        "standing_in": list(standing_in_for(_me(), now)),
+        "delegations": list(my_delegations(access.me(), now)),
+        "standing_in": list(standing_in_for(access.me(), now)),
         "now": now,
         # The earliest time the pickers offer: now, in the office's time zone.
         "local_now": format_datetime(now, "yyyy-MM-dd'T'HH:mm"),
@@ -92,7 +88,7 @@ def delegation():
     if form.validate_on_submit():
         deputy = User.get_or_none(User.id == int(form.deputy.data)) if form.deputy.data.isdigit() else None
         try:
-            row = add_delegation(_me(), deputy, to_utc(form.starts_at.data), to_utc(form.ends_at.data))
+            row = add_delegation(access.me(), deputy, to_utc(form.starts_at.data), to_utc(form.ends_at.data))
         except DelegationError as error:
             getattr(form, error.field or "deputy", form.deputy).errors.append(str(error))
         else:
@@ -111,10 +107,10 @@ def delegation():
 def delegation_cancel(delegation_id: int):
     """POST: cancel one of my deputies. htmx gets ``#delegation-list``; otherwise 303 back to the
     page. Someone else's (or a missing) id: 404, so others' windows do not leak."""
-    row = Delegation.get_or_none((Delegation.id == delegation_id) & (Delegation.user == _me().id))
+    row = Delegation.get_or_none((Delegation.id == delegation_id) & (Delegation.user == access.me().id))
     if row is None:
         abort(404)
-    cancel_delegation(row, _me())
+    cancel_delegation(row, access.me())
     if htmx.is_partial():
         return htmx.render("approvals/_delegation_list.html", **_context())
     flash(_("Deputy cancelled."), "success")

@@ -1,10 +1,10 @@
-"""Forms of the approval template editor: the template's settings, one row per field
-(FieldSpec) and one per route step (StepSpec), and the row buttons (add, remove, move)
-that re-render the form without saving.
+"""WTForms of the approval form editor (views/form_editor.py): the approval form's settings,
+one row per field (FieldSpec) and one per route step (StepSpec), and the row buttons (add,
+remove, move) that re-render the form without saving.
 
 Rows are WTForms FieldLists, so their inputs are ``field_rows-<i>-label``, ``step_rows-<i>-kind``...
 and a row button is a submit button named ``remove_field-<i>``, ``up_step-<i>`` and so on.
-Rule messages (fields.check_specs, routes.check_route) are placed on the row they concern, in
+Rule messages (fields.check_specs, routing.check_route) are placed on the row they concern, in
 the row form's ``form_errors``. Imports the approvals rules and people forms; never views.
 """
 from __future__ import annotations
@@ -45,7 +45,8 @@ from office.approvals.fields import (
     FieldSpec,
     check_specs,
 )
-from office.approvals.routes import (
+from office.approvals.form_editor import KEY_MAX, Draft, same_reading
+from office.approvals.routing import (
     DEPARTMENT_HEAD,
     DIRECTORS,
     FREE,
@@ -57,7 +58,6 @@ from office.approvals.routes import (
     StepSpec,
     check_route,
 )
-from office.approvals.template_rules import KEY_MAX, Draft, same_reading
 from office.forms import Form
 from office.models.approvals import FREE_APPROVERS, FREE_INITIATOR, FREE_NONE, MODE_ALL, MODE_ANY, ApprovalTemplate
 from office.models.people import ROLE_DIRECTOR
@@ -351,7 +351,7 @@ def check_rows(form: TemplateForm, show: bool = True) -> tuple[bool, list[FieldS
 
 
 def place_error(form: TemplateForm, field: str | None, message: str) -> None:
-    """A refusal from template_rules.save: on the key, the free routing choice, the row of the
+    """A refusal from form_editor.save: on the key, the free routing choice, the row of the
     field it names, or the form as a whole."""
     if field in ("key", "free_routing") and hasattr(form, field):
         getattr(form, field).errors = [*getattr(form, field).errors, message]

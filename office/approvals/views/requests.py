@@ -3,8 +3,9 @@ route it would take) and for one request: its page, every action on it, filing i
 a return, and its files.
 
 Every URL that names a request opens it through ``_visible_or_404``: someone engine.can_see
-refuses gets 404, pages and partials alike. The live stream imports ``request_context`` to
-redraw #approval-<id> out of band. Imports rules, models and tasks, never other views.
+refuses gets 404, pages and partials alike. The pages' contexts are in office/approvals/pages.py
+(the live stream redraws #approval-<id> from there). Imports pages, rules, models and tasks,
+never other views.
 """
 from __future__ import annotations
 
@@ -13,60 +14,51 @@ from collections import defaultdict
 
 from flask import abort, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
-from peewee import JOIN
+from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
-from office import htmx
-from office.approvals import bp, engine
+from office import access, htmx
+from office.approvals import engine
+from office.approvals.blueprint import bp
 from office.approvals.engine import ApprovalError
-from office.approvals.fields import (
-    ATTACHMENT,
-    CHOICES,
-    DATERANGE,
-    DEPARTMENT,
-    PERSON,
-    FieldErrors,
-    FieldSpec,
-    clean,
-    display,
+from office.approvals.fields import ATTACHMENT, CHOICES, DATERANGE, FieldErrors, FieldSpec, clean
+from office.approvals.pages import (
+    APPROVER,
+    CC_NAMES,
+    FORM_ERROR,
+    MAINLINE,
+    TITLE,
+    active_person,
+    as_id,
+    form_context,
+    has_free_step,
+    request_context,
+    values_that_clean,
 )
-from office.approvals.routes import FREE
+from office.approvals.routing import FREE
 from office.db import atomic_for_update
-from office.departments.tree import choices as department_choices
 from office.errors import toast
 from office.feed import mentions
-from office.uploads import ACCEPT, Upload, UploadError, check_and_store, discard, send_stored
 from office.live.events import latest_id
 from office.mainlines.access import visible_mainlines
 from office.models.approvals import (
     COMMENT,
-    FREE_APPROVERS,
-    PENDING,
     RETURNED,
     ApprovalAction,
     ApprovalAssignment,
-    ApprovalCc,
     ApprovalFile,
     ApprovalRequest,
     ApprovalStep,
     ApprovalTemplate,
 )
 from office.models.mainlines import STATUS_ACTIVE, Mainline
-from office.models.people import Department, User
+from office.models.people import User
+from office.uploads import Upload, UploadError, check_and_store, discard, send_stored
 from tasks import notify as notify_tasks
 
-# Form keys of the request itself; field names start with a letter (fields.NAME_RE), so these
-# never collide with a template's fields.
-TITLE, CC_NAMES, MAINLINE, APPROVER = "_title", "_cc", "_mainline", "_approver"
-FORM_ERROR = "_form"  # a refusal that belongs to no one field (e.g. a step that reaches nobody)
 TITLE_MAX = 120
 ACTIONS = ("approve", "reject", "return", "transfer", "add_before", "add_after", "withdraw", "urge",
            "comment", "cc")
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _deliver(ids) -> None:
@@ -75,45 +67,12 @@ def _deliver(ids) -> None:
         notify_tasks.deliver_notifications(ids)
 
 
-def _int(value) -> int:
-    try:
-        return int(str(value or "").strip())
-    except ValueError:
-        return 0
-
-
 # ---------------------------------------------------------------------------------------------
-# Choices for the form: colleagues by department, departments, the filer's mainlines.
-
-def people_groups() -> list[tuple[str, list[tuple[int, str]]]]:
-    """Active colleagues grouped by department (one query), for person selects; those without a
-    department come last."""
-    rows = (User.select(User.id, User.display_name, User.department, Department.name)
-            .join(Department, JOIN.LEFT_OUTER, on=(User.department == Department.id))
-            .where(User.is_active)
-            .order_by(Department.position, Department.name, User.initials, User.display_name, User.id)
-            .dicts())
-    groups: dict[str, list[tuple[int, str]]] = {}
-    loose: list[tuple[int, str]] = []
-    for row in rows:
-        if row["department"] is None:
-            loose.append((row["id"], row["display_name"]))
-        else:
-            groups.setdefault(row["name"], []).append((row["id"], row["display_name"]))
-    result = list(groups.items())
-    if loose:
-        result.append((_("No department"), loose))
-    return result
-
+# Filing: the filer's mainlines, people named in a free list, a returned request's values.
 
 def _mainlines(user) -> list[Mainline]:
     query = Mainline.select(Mainline.id, Mainline.title).where(Mainline.status == STATUS_ACTIVE)
     return list(visible_mainlines(user, query).order_by(Mainline.id.desc()))
-
-
-def _active_person(value) -> User | None:
-    user_id = _int(value)
-    return User.get_or_none((User.id == user_id) & User.is_active) if user_id else None
 
 
 def _named(text: str) -> tuple[list[User], list[str]]:
@@ -123,24 +82,6 @@ def _named(text: str) -> tuple[list[User], list[str]]:
     if people:
         people = list(User.select().where(User.id.in_([p.id for p in people]) & User.is_active).order_by(User.id))
     return people, unknown
-
-
-def _has_free_step(template: ApprovalTemplate) -> bool:
-    return any(step.kind == FREE for step in engine.template_route(template))
-
-
-def _values_that_clean(specs: list[FieldSpec], raw) -> dict:
-    """The fields that are valid so far, one by one: a half-filled form still previews the steps
-    its amount or days add (a whole-form clean would fail until every required field is in)."""
-    data: dict = {}
-    for spec in specs:
-        if spec.type == ATTACHMENT:
-            continue
-        try:
-            data.update(clean([spec], raw))
-        except FieldErrors:
-            pass
-    return data
 
 
 def raw_from_data(specs: list[FieldSpec], data: dict) -> MultiDict:
@@ -157,30 +98,6 @@ def raw_from_data(specs: list[FieldSpec], data: dict) -> MultiDict:
         else:
             raw[spec.name] = str(value)
     return raw
-
-
-def _form_context(template: ApprovalTemplate, values, errors: dict, user, *, approval=None,
-                  kept_files=None) -> dict:
-    specs = engine.template_fields(template)
-    has_free = _has_free_step(template)
-    needs_people = has_free or any(spec.type == PERSON for spec in specs)
-    chosen = _active_person(values.get(APPROVER)) if has_free else None
-    route = engine.preview(template, user, _values_that_clean(specs, values), chosen)
-    return {
-        "form_template": template,  # not "template": htmx.render's first parameter
-        "specs": specs,
-        "values": values,
-        "errors": errors,
-        "people": people_groups() if needs_people else [],
-        "departments": department_choices() if any(s.type == DEPARTMENT for s in specs) else [],
-        "has_free": has_free,
-        "route": route,
-        "accept": ACCEPT,
-        "approval": approval,
-        "kept_files": kept_files or {},
-        "TITLE": TITLE, "CC_NAMES": CC_NAMES, "MAINLINE": MAINLINE, "APPROVER": APPROVER,
-        "FORM_ERROR": FORM_ERROR,
-    }
 
 
 def _template_or_404(key: str, active_only: bool = True) -> ApprovalTemplate:
@@ -255,12 +172,12 @@ def create(key: str):
     """GET: the form of template ``key`` with the route it would take. POST: file it; 303 to the
     request, 422 with every refused field (nothing stored, no files kept)."""
     template = _template_or_404(key)
-    me = _me()
+    me = access.me()
     specs = engine.template_fields(template)
     mainlines = _mainlines(me)
     if request.method == "GET":
         return htmx.render("approvals/new_form.html", mainlines=mainlines,
-                           **_form_context(template, MultiDict(), {}, me))
+                           **form_context(template, MultiDict(), {}, me))
     form = request.form
     errors: dict[str, str] = {}
     title = form.get(TITLE, "").strip()
@@ -269,12 +186,12 @@ def create(key: str):
     cc, unknown = _named(form.get(CC_NAMES, ""))
     if unknown:
         errors[CC_NAMES] = _("Nobody is called %(names)s.", names="、".join(unknown))
-    mainline_id = _int(form.get(MAINLINE))
+    mainline_id = as_id(form.get(MAINLINE))
     if mainline_id and mainline_id not in {m.id for m in mainlines}:
         errors[MAINLINE] = _("Choose one of your mainlines.")
     chosen = None
-    if _has_free_step(template):
-        chosen = _active_person(form.get(APPROVER))
+    if has_free_step(template):
+        chosen = active_person(form.get(APPROVER))
         if chosen is None:
             errors[APPROVER] = _("Choose who approves this request.")
     uploads = _uploads_by_field(specs)
@@ -309,7 +226,7 @@ def create(key: str):
             _deliver(outcome.notification_ids)
             return htmx.redirect(url_for("approvals.show", request_id=outcome.request.id))
     return htmx.render("approvals/new_form.html", status=422, mainlines=mainlines,
-                       **_form_context(template, form, errors, me))
+                       **form_context(template, form, errors, me))
 
 
 @bp.route("/new/<key>/preview", methods=["POST"])
@@ -318,10 +235,10 @@ def preview(key: str):
     """POST (htmx, on any change of the form): ``#route-preview`` for the values that are valid
     so far. Not about any one request, so anyone signed in may ask."""
     template = _template_or_404(key, active_only=False)
-    me = _me()
+    me = access.me()
     specs = engine.template_fields(template)
-    chosen = _active_person(request.form.get(APPROVER)) if _has_free_step(template) else None
-    route = engine.preview(template, me, _values_that_clean(specs, request.form), chosen)
+    chosen = active_person(request.form.get(APPROVER)) if has_free_step(template) else None
+    route = engine.preview(template, me, values_that_clean(specs, request.form), chosen)
     return htmx.render("approvals/_route.html", route=route)
 
 
@@ -340,109 +257,9 @@ def _load(request_id: int) -> ApprovalRequest | None:
 def _visible_or_404(request_id: int) -> ApprovalRequest:
     approval = _load(request_id)
     # 404, not 403: whether a request exists is itself not for outsiders.
-    if approval is None or not engine.can_see(_me(), approval):
+    if approval is None or not engine.can_see(access.me(), approval):
         abort(404)
     return approval
-
-
-class Viewer:
-    """What the viewer may do on the request's page (the engine checks again on every action)."""
-
-    def __init__(self, user, approval, template, assignments, positions: dict[int, int]):
-        self.user = user
-        self.is_initiator = approval.initiator_id == user.id
-        self.my_open = None
-        if approval.status == PENDING:
-            self.my_open = next((a for a in assignments if a.user_id == user.id and a.is_open
-                                 and positions.get(a.step_id) == approval.current_step), None)
-        self.can_pass_on = self.my_open is not None and template.free_routing == FREE_APPROVERS
-        self.can_withdraw = self.is_initiator and approval.status in (PENDING, RETURNED)
-        self.can_urge = self.is_initiator and approval.status == PENDING
-        self.can_resubmit = self.is_initiator and approval.status == RETURNED
-        self.can_cc = self.is_initiator or any(a.user_id == user.id for a in assignments)
-
-
-def request_context(user, approval: ApprovalRequest) -> dict:
-    """Everything approvals/_request.html needs for ``user``: the fields as shown (files as
-    links), the steps with their approvers, the history oldest first, the people cc'd and the
-    actions ``user`` may take. A fixed number of queries, however long the history."""
-    template = approval.template
-    specs = engine.template_fields(template)
-    data = json.loads(approval.data or "{}")
-
-    files = list(ApprovalFile.select().where(ApprovalFile.request == approval.id).order_by(ApprovalFile.id))
-    files_by_id = {f.id: f for f in files}
-    files_by_action: dict[int, list[ApprovalFile]] = defaultdict(list)
-    for f in files:
-        if f.action_id:
-            files_by_action[f.action_id].append(f)
-
-    names: dict[int, str] = {}
-    person_ids = {_int(data.get(s.name)) for s in specs if s.type == PERSON and data.get(s.name)}
-    if person_ids:
-        names.update(User.select(User.id, User.display_name).where(User.id.in_(list(person_ids))).tuples())
-    department_ids = {_int(data.get(s.name)) for s in specs if s.type == DEPARTMENT and data.get(s.name)}
-    department_names: dict[int, str] = {}
-    if department_ids:
-        department_names.update(Department.select(Department.id, Department.name)
-                                .where(Department.id.in_(list(department_ids))).tuples())
-    field_rows = []
-    for spec in specs:
-        value = data.get(spec.name)
-        if spec.type == ATTACHMENT:
-            shown = [files_by_id[i] for i in (_int(v) for v in value or []) if i in files_by_id]
-            field_rows.append({"spec": spec, "text": "", "files": shown})
-        else:
-            lookup = department_names if spec.type == DEPARTMENT else names
-            field_rows.append({"spec": spec, "text": display(spec, value, lookup), "files": []})
-
-    steps = list(ApprovalStep.select().where(ApprovalStep.request == approval.id).order_by(ApprovalStep.position))
-    Approver, Behalf = User.alias(), User.alias()
-    assignments = list(
-        ApprovalAssignment.select(ApprovalAssignment, Approver.id, Approver.display_name, Behalf.id,
-                                  Behalf.display_name)
-        .join(Approver, on=(ApprovalAssignment.user == Approver.id), attr="user")
-        .switch(ApprovalAssignment)
-        .join(Behalf, JOIN.LEFT_OUTER, on=(ApprovalAssignment.on_behalf_of == Behalf.id), attr="on_behalf_of")
-        .where(ApprovalAssignment.request == approval.id)
-        .order_by(ApprovalAssignment.id))
-    by_step: dict[int, list[ApprovalAssignment]] = defaultdict(list)
-    for assignment in assignments:
-        by_step[assignment.step_id].append(assignment)
-
-    Actor, Target, Stand = User.alias(), User.alias(), User.alias()
-    history = list(
-        ApprovalAction.select(ApprovalAction, Actor.id, Actor.display_name, Target.id, Target.display_name,
-                              Stand.id, Stand.display_name)
-        .join(Actor, JOIN.LEFT_OUTER, on=(ApprovalAction.actor == Actor.id), attr="actor")
-        .switch(ApprovalAction)
-        .join(Target, JOIN.LEFT_OUTER, on=(ApprovalAction.target == Target.id), attr="target")
-        .switch(ApprovalAction)
-        .join(Stand, JOIN.LEFT_OUTER, on=(ApprovalAction.on_behalf_of == Stand.id), attr="on_behalf_of")
-        .where(ApprovalAction.request == approval.id)
-        .order_by(ApprovalAction.id))
-    for action in history:
-        action.attached = files_by_action.get(action.id, [])
-
-    ccs = list(User.select(User.id, User.display_name).join(ApprovalCc, on=(ApprovalCc.user == User.id))
-               .where(ApprovalCc.request == approval.id).order_by(ApprovalCc.id))
-    mainline = None
-    if approval.mainline_id:
-        mainline = visible_mainlines(user, Mainline.select(Mainline.id, Mainline.title)).where(
-            Mainline.id == approval.mainline_id).first()
-    viewer = Viewer(user, approval, template, assignments, {step.id: step.position for step in steps})
-    return {
-        "approval": approval,
-        "approval_template": template,  # not "template": htmx.render's first parameter
-        "field_rows": field_rows,
-        "steps": [(step, by_step.get(step.id, [])) for step in steps],
-        "history": history,
-        "ccs": ccs,
-        "mainline": mainline,
-        "viewer": viewer,
-        "people": people_groups() if viewer.my_open else [],
-        "accept": ACCEPT,
-    }
 
 
 @bp.route("/<int:request_id>")
@@ -454,11 +271,11 @@ def show(request_id: int):
     approval = _visible_or_404(request_id)
     return htmx.render("approvals/show.html", partial="approvals/_request.html", live_after=live_after,
                        live_args={"view": "approval", "approval": approval.id},
-                       **request_context(_me(), approval))
+                       **request_context(access.me(), approval))
 
 
 def _person_for(field: str) -> User:
-    person = _active_person(request.form.get(field))
+    person = active_person(request.form.get(field))
     if person is None:
         raise ApprovalError(_("Choose a colleague."), field)
     return person
@@ -525,7 +342,7 @@ def act(request_id: int):
     action = request.form.get("action", "")
     if action not in ACTIONS:
         abort(400)
-    me = _me()
+    me = access.me()
     try:
         outcome = _perform(action, request_id, me)
     except (ApprovalError, UploadError) as error:
@@ -561,7 +378,7 @@ def resubmit(request_id: int):
     """GET: a returned request's form, prefilled. POST: file it again (the route is resolved
     afresh); 303 to the request, 422 with errors. Only its initiator (403 for other participants)."""
     approval = _visible_or_404(request_id)
-    me = _me()
+    me = access.me()
     if approval.initiator_id != me.id:
         abort(403)
     if approval.status != RETURNED and request.method == "GET":
@@ -579,13 +396,13 @@ def resubmit(request_id: int):
         previous = _previous_free_approver(template, request_id)
         if previous:
             values[APPROVER] = str(previous)
-        return htmx.render("approvals/resubmit.html", **_form_context(
+        return htmx.render("approvals/resubmit.html", **form_context(
             template, values, {}, me, approval=approval, kept_files=own_files))
     form = request.form
     errors: dict[str, str] = {}
     chosen = None
-    if _has_free_step(template):
-        chosen = _active_person(form.get(APPROVER))
+    if has_free_step(template):
+        chosen = active_person(form.get(APPROVER))
         if chosen is None:
             errors[APPROVER] = _("Choose who approves this request.")
     uploads = _uploads_by_field(specs)
@@ -594,7 +411,7 @@ def resubmit(request_id: int):
     for name in attachment_names:
         # Only this request's own files of this field may be kept; other ids are ignored.
         mine = {f.id for f in own_files[name]}
-        kept[name] = [str(i) for i in (_int(v) for v in form.getlist(name)) if i in mine]
+        kept[name] = [str(i) for i in (as_id(v) for v in form.getlist(name)) if i in mine]
         raw.setlist(name, kept[name] + ["0"] * len(uploads[name]))
     try:
         clean(specs, raw)
@@ -617,7 +434,7 @@ def resubmit(request_id: int):
         else:
             _deliver(outcome.notification_ids)
             return htmx.redirect(url_for("approvals.show", request_id=request_id))
-    return htmx.render("approvals/resubmit.html", status=422, **_form_context(
+    return htmx.render("approvals/resubmit.html", status=422, **form_context(
         template, form, errors, me, approval=approval, kept_files=own_files))
 
 

@@ -1,10 +1,12 @@
-"""Approval routes: ordered steps, each with its approvers and all-of (会签) / any-of (或签),
-conditions on field values that keep or skip a step, free steps whose approver is chosen
-when the request is filed, and out-of-office delegation resolved at that moment.
+"""Approval routing, who decides (not URL routes): a form's route of ordered steps, each with
+its approvers and all-of (会签) / any-of (或签), conditions on field values that keep or skip a
+step, free steps whose approver is chosen when the request is filed, and out-of-office
+delegation resolved at that moment.
 
 ``resolve`` turns a template's route into the people who will decide, for one initiator
 and one set of field values; the submit form shows it first ("preview"), warning about any
-step that would reach nobody. Imports models and office.approvals.fields.
+step that would reach nobody. Imports models and office.approvals.fields; never views or
+flask.request.
 """
 from __future__ import annotations
 
