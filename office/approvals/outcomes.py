@@ -11,7 +11,13 @@ import datetime as dt
 import json
 from typing import Callable
 
+from flask_babel import gettext as _
+
+from office.feed.posts import create_post
+from office.mainlines.plans import record
 from office.models.approvals import APPROVED, ApprovalRequest, LeaveRecord
+from office.models.feed import SCOPE_MAINLINE
+from office.models.mainlines import Mainline
 
 # template key ("*" for every template) -> callbacks(request, status)
 _subscribers: dict[str, list[Callable[[ApprovalRequest, str], None]]] = {}
@@ -32,15 +38,6 @@ def post_to_mainline(request: ApprovalRequest, status: str) -> None:
     """A decided request linked to a mainline appears in the mainline's feed and timeline."""
     if not request.mainline_id:
         return
-    # Imported when called: office/mainlines/__init__.py still loads the mainline views, which
-    # import tasks, whose approvals job imports the engine, which imports this module.
-    from flask_babel import gettext as _
-
-    from office.feed.posts import create_post
-    from office.mainlines.plans import record
-    from office.models.feed import SCOPE_MAINLINE
-    from office.models.mainlines import Mainline
-
     if Mainline.get_or_none(Mainline.id == request.mainline_id) is None:
         return
     verdict = _("approved") if status == APPROVED else _("rejected")
