@@ -1,18 +1,23 @@
 """Shared fixtures: a migrated database per test (SQLite file, or PostgreSQL when
-OFFICE_TEST_DATABASE_URL is set), the app, its client, and signing in."""
+OFFICE_TEST_DATABASE_URL is set), the app (built once, re-pointed per test), its client,
+and signing in."""
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
+from flask import Config
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from office import db as office_db
 from office.models import ALL_MODELS
 
+ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("OFFICE_TEST_DATABASE_URL", "")
 TEST_PASSWORD = "password123"
 
@@ -89,16 +94,93 @@ class IsolatedClient(FlaskClient):
             _cv_app.reset(token)
 
 
-@pytest.fixture
-def app(app_config):
+# Settings that create_app hands to extensions while it builds the app (Flask-Babel copies
+# its defaults, Flask-WTF turns the method list into a set): changing them on a built app
+# changes nothing, so a test that overrides one gets an app of its own.
+BUILD_SETTINGS = ("BABEL_DEFAULT_LOCALE", "BABEL_DEFAULT_TIMEZONE", "BABEL_DOMAIN",
+                  "BABEL_TRANSLATION_DIRECTORIES", "WTF_CSRF_METHODS", "TEMPLATES_AUTO_RELOAD")
+
+# Built apps by their BUILD_SETTINGS, each with its config as built minus the per-test part.
+_apps: dict[tuple, tuple] = {}
+
+
+def _settings(overrides: dict) -> tuple[dict, Path]:
+    """The settings create_app(overrides) would apply (defaults, OFFICE_* variables,
+    overrides, then what finalize derives from the instance folder), and that folder."""
+    from office.config import Defaults, finalize, instance_path
+
+    instance = instance_path(overrides)
+    config = Config(str(ROOT))
+    config.from_object(Defaults)
+    config.from_prefixed_env("OFFICE")
+    config.update(overrides)
+    finalize(config, instance)
+    return copy.deepcopy(dict(config)), instance
+
+
+def _shared_app(overrides: dict, tmp_path_factory):
+    """The app built once for overrides' BUILD_SETTINGS, and its config without any test's part."""
     from app import create_app
 
-    app = create_app(app_config)
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        yield app
-    if not office_db.db.is_closed():
-        office_db.db.close()
+    settings, _ = _settings(overrides)
+    key = tuple(repr(settings.get(name)) for name in BUILD_SETTINGS)
+    if key not in _apps:
+        build = {name: overrides[name] for name in BUILD_SETTINGS if name in overrides}
+        build["INSTANCE_PATH"] = str(tmp_path_factory.mktemp("app-instance"))
+        app = create_app(build)
+        app.test_client_class = IsolatedClient
+        base = dict(app.config)
+        del base["INSTANCE_PATH"]
+        _apps[key] = (app, base)
+        _check_reconfigure(app, base, overrides)
+    return _apps[key]
+
+
+def _reconfigure(app, base: dict, overrides: dict) -> None:
+    """Make ``app`` what create_app(overrides) would have built: its config, instance
+    folder, database and huey mode (the four things create_app sets from the config)."""
+    from tasks.queue import huey
+
+    settings, instance = _settings(overrides)
+    app.config.clear()
+    app.config.update(copy.deepcopy(base))
+    app.config.update(settings)
+    app.instance_path = str(instance)
+    office_db.db.initialize(office_db.open_database(app.config["DATABASE_URL"]))
+    huey.immediate = bool(app.config["HUEY_IMMEDIATE"])
+
+
+def _check_reconfigure(app, base: dict, overrides: dict) -> None:
+    """Once per built app: a re-pointed app has the config and instance folder that
+    create_app gives (fails loudly if create_app starts deriving settings another way)."""
+    from app import create_app
+
+    fresh = create_app(overrides)
+    _reconfigure(app, base, overrides)
+    differ = sorted(k for k in fresh.config.keys() | app.config.keys()
+                    if fresh.config.get(k, KeyError) != app.config.get(k, KeyError))
+    assert not differ, f"the shared test app's config differs from create_app's in {differ}: update tests/conftest.py"
+    assert app.instance_path == fresh.instance_path
+
+
+@pytest.fixture
+def app(app_config, tmp_path_factory):
+    """The app as create_app(app_config) builds it, over this test's fresh database.
+
+    Building the app costs ~0.1 s (14 blueprints), so it is built once per session and
+    re-pointed for each test (config, instance folder, database, huey mode); the config
+    is put back afterwards, so a test may change ``app.config`` freely.
+    """
+    shared, base = _shared_app(app_config, tmp_path_factory)
+    _reconfigure(shared, base, app_config)
+    try:
+        with shared.app_context():
+            yield shared
+    finally:
+        shared.config.clear()
+        shared.config.update(base)
+        if not office_db.db.is_closed():
+            office_db.db.close()
 
 
 @pytest.fixture
