@@ -1,6 +1,6 @@
 """Shared fixtures: a migrated database per test (SQLite file, or PostgreSQL when
 OFFICE_TEST_DATABASE_URL is set), the app (built once, re-pointed per test), its client,
-and signing in."""
+and signing in; and how pytest-xdist shares the tests out."""
 from __future__ import annotations
 
 import copy
@@ -37,7 +37,7 @@ def create_pg_database(base_url: str, name: str) -> str:
 
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory):
-    """Run the real migrations once per session; tests start from a copy
+    """Run the real migrations once per session (per xdist worker); tests start from a copy
     (SQLite) or from the same database emptied (PostgreSQL)."""
     if PG_URL:
         url = create_pg_database(PG_URL, f"office_test_{uuid.uuid4().hex[:8]}")
@@ -271,3 +271,31 @@ def hx(client, method: str, url: str, target: str | None = None, **kwargs):
     if target:
         headers["HX-Target"] = target
     return client.open(url, method=method.upper(), headers=headers, **kwargs)
+
+
+E2E_SCOPE = "tests/e2e"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``-n N --dist loadfile`` with tests/e2e as one unit, handed out first.
+
+    The e2e tests share one live server and one chromium in one worker, as in a serial run
+    (on two cores a second server and browser cost about what they save); starting them first
+    lets the other workers share the remaining files, biggest first (xdist's usual order).
+    Each file still runs whole in one worker, in its usual order.
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return E2E_SCOPE if nodeid.startswith(E2E_SCOPE + "/") else super()._split_scope(nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            if E2E_SCOPE in self.workqueue:
+                self.workqueue.move_to_end(E2E_SCOPE, last=False)
+            super()._assign_work_unit(node)
+
+    return Scheduling(config, log)
