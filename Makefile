@@ -15,9 +15,10 @@ run: $(VENV)/.installed $(CATALOGS)
 test: system-deps $(VENV)/.installed $(CATALOGS)
 	scripts/test
 
-# Unit and web tests on SQLite only: a few seconds, for the edit-test loop.
+# Unit and web tests on SQLite only, for the edit-test loop: ~1 min on two cores.
+# One pytest-xdist worker per core (OFFICE_TEST_WORKERS=0 runs them in this process).
 test-fast: $(VENV)/.installed $(CATALOGS)
-	$(VENV)/bin/pytest -q -m "not e2e"
+	$(VENV)/bin/pytest -q -m "not e2e" -n "$${OFFICE_TEST_WORKERS:-auto}" --dist loadfile
 
 bench: system-deps $(VENV)/.installed $(CATALOGS)
 	scripts/bench
