@@ -19,7 +19,9 @@ class LineRecord:
     title: str
     quantity: int
     unit_price: Decimal
-    amount: Decimal  # what the buyer paid for this line, when the export says; else price × quantity
+    # What the buyer paid for this line, when the export says (Douyin: the sub-order's 订单应付金额,
+    # with the freight of the row that carries it); else price × quantity.
+    amount: Decimal
     sku_code: str = ""  # 商家编码 / 外部系统编号
     spec: str = ""  # 颜色分类：黑色;尺码：XL
     sub_order_no: str = ""  # the platform's id of the line (子订单编号), when it has one

@@ -98,9 +98,11 @@ def problems(record: OrderRecord, prices: dict[str, Decimal]) -> list[str]:
     else:
         lines_total = sum((line.amount for line in record.lines), Decimal("0"))
         tolerance = TOLERANCE + LINE_TOLERANCE * len(record.lines)
-        # A line's amount is either price × quantity or the buyer's share after the
-        # discount, depending on the export: either sum is consistent.
-        candidates = (record.goods_amount, record.goods_amount - record.discount)
+        # A line's amount is price × quantity, the buyer's share after the discount, or what
+        # the buyer pays for it freight included (Douyin's 订单应付金额 per sub-order),
+        # depending on the export: each sum is consistent.
+        candidates = (record.goods_amount, record.goods_amount - record.discount,
+                      record.goods_amount - record.discount + record.shipping_fee)
         if all(abs(lines_total - candidate) > tolerance for candidate in candidates):
             found.append(_("Lines add up to %(lines)s but the goods amount is %(goods)s",
                            lines=money(lines_total), goods=money(record.goods_amount)))

@@ -1,6 +1,11 @@
 """Exports with one row per order line (JD, Pinduoduo, Douyin): rows are grouped by order
-number, the order's own fields are taken from its first row, and the order-level amounts
-that every row repeats must agree with that first row, else the row is refused.
+number and the order's own fields are taken from its first row. Amounts come two ways, and
+each platform's reader names which of its columns are which:
+
+- order-level (``repeated``): the order's amount written again on each of its rows (JD's
+  订单金额 / 应付金额): every row must agree with the first, else the row is refused;
+- line-level (``summed``): each row's own share (Douyin's 订单应付金额, 运费, 优惠总金额 per
+  子订单): the order's amount is the sum of its rows.
 """
 from __future__ import annotations
 
@@ -14,18 +19,25 @@ from office.orders.records import LineRecord, OrderRecord
 
 ReadOrder = Callable[[Sheet, list, int, str, dict], OrderRecord]
 ReadLine = Callable[[Sheet, list, int], LineRecord]
+# Told each later row of an order: the row, the order so far and the row's line-level amounts.
+AddRow = Callable[[Sheet, list, int, OrderRecord, dict], None]
 
 
 def group(sheet: Sheet, orders: dict[str, OrderRecord], repeated: tuple[str, ...],
-          read_order: ReadOrder, read_line: ReadLine) -> None:
+          read_order: ReadOrder, read_line: ReadLine, summed: tuple[str, ...] = (),
+          add_row: AddRow | None = None) -> None:
     """Reads ``sheet`` into ``orders`` (shared by the files of one upload).
 
-    ``repeated`` names the amount fields written on each of an order's rows; read_order gets
-    them parsed as a dict, and read_line builds one line from a row."""
+    ``repeated`` names the order-level amount fields written again on each of an order's
+    rows, ``summed`` the line-level ones each row has its own of; read_order gets both parsed
+    as a dict (the first row's), read_line builds one line from a row, and add_row is told
+    each later row of the order with its ``summed`` amounts, to add them to the order."""
     firsts: dict[str, tuple[int, list]] = {}  # order number → its first row here, and its amounts
     ix = sheet.ix
     i_no = ix["order_no"]
-    indexes = tuple(ix[field] for field in repeated)
+    fields = repeated + summed
+    indexes = tuple(ix[field] for field in fields)
+    count = len(repeated)
     amount, BAD, order_number = cells.amount, cells.BAD, cells.order_number
     for number, row in sheet.rows():
         order_no = order_number(row[i_no])
@@ -38,15 +50,15 @@ def group(sheet: Sheet, orders: dict[str, OrderRecord], repeated: tuple[str, ...
         for value in values:
             if value is BAD:  # (not "BAD in values": Decimal's == with a stranger is slow)
                 # Unreadable amounts are reported once, as such, and left out of the comparison.
-                unread = {field for field, value in zip(repeated, values) if value is BAD}
+                unread = {field for field, value in zip(fields, values) if value is BAD}
                 values = [sheet.amount(row, number, field) if value is BAD else value
-                          for field, value in zip(repeated, values)]
+                          for field, value in zip(fields, values)]
                 break
         order = orders.get(order_no)
         if order is None:
-            order = read_order(sheet, row, number, order_no, dict(zip(repeated, values)))
+            order = read_order(sheet, row, number, order_no, dict(zip(fields, values)))
             orders[order_no] = order
-            firsts[order_no] = (number, values)
+            firsts[order_no] = (number, values[:count])
         else:
             first = firsts.get(order_no)
             if first is None:
@@ -54,12 +66,14 @@ def group(sheet: Sheet, orders: dict[str, OrderRecord], repeated: tuple[str, ...
                                                   "once.", file=order.file, row=order.row))
                 continue
             first_row, first_values = first
-            if values != first_values:
+            if count and values[:count] != first_values:
                 for field, here, there in zip(repeated, values, first_values):
                     if here != there and field not in unread:
                         sheet.error(number, field, _("This order-level amount is %(here)s here but %(there)s on "
                                                      "row %(row)d of the same order.",
                                                      here=here, there=there, row=first_row))
+            if add_row is not None:
+                add_row(sheet, row, number, order, dict(zip(summed, values[count:])))
         order.lines.append(read_line(sheet, row, number))
 
 
