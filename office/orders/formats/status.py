@@ -39,6 +39,7 @@ _EXACT = {
     "取消": STAGE_CLOSED,
     # Pinduoduo (拼多多)
     "待支付": STAGE_UNPAID,
+    "待付款": STAGE_UNPAID,
     # Paid but the group is not complete: PDD refunds it if the group fails, so not to ship yet.
     "待成团": STAGE_UNPAID,
     "待发货": STAGE_PAID,
