@@ -1,7 +1,15 @@
-"""JD (京东): the merchant back office's order export, one row per order line (订单号, 商品ID,
-商品名称, 订购数量, 京东价 ...) with the order's amounts repeated on each row: 订单金额 (the
-goods), 运费金额, 应付金额 (what the buyer pays). GBK CSV or XLSX. 货号 / 商家编码 is the
-seller's own product code; 商品ID is JD's.
+"""JD (京东): the merchant back office's order export, one row per order line, GBK CSV or XLSX
+(the workbook stores order numbers and amounts as numbers, times as date cells or bare Excel
+serial numbers). 货号 / 商家编码 is the seller's own product code; 商品ID is JD's.
+
+Line-level (the row's own): 商品ID, 商品名称, 订购数量, 京东价 (the unit price), 货号.
+Order-level, repeated on each of the order's rows and required to agree: 订单金额 (the goods),
+运费金额, 应付金额 (what the buyer pays; 结算金额 and 余额支付 beside it are ignored). The
+rest of goods + shipping is JD's and the shop's discounts, which have no column. The order's
+status, times, receiver and address, 订单备注 and 商家备注 are read from its first row.
+
+Paid time: 付款确认时间 (newer: 付款时间 / 支付时间), a required column: without it no order
+could count as paid. A cash-on-delivery order (货到付款) has it empty until paid.
 """
 from __future__ import annotations
 
@@ -23,7 +31,7 @@ COLUMNS = (
     column("shipping", "运费金额", "运费"),
     column("status", "订单状态", required=True),
     column("placed", "下单时间"),
-    column("paid_at", "付款确认时间", "付款时间", "支付时间"),
+    column("paid_at", "付款确认时间", "付款时间", "支付时间", required=True),
     column("shipped_at", "出库时间", "发货时间"),
     column("buyer", "下单帐号", "下单账号", "用户账号"),
     column("receiver", "客户姓名", "收货人姓名", "收货人"),

@@ -4,9 +4,15 @@ ExportOrderDetailList*.csv: one row per line, joined to its order by 订单编�
 CSV with text cells guarded as ="…" and phones as '138…; header cells carry trailing spaces
 ("收货地址 ", "订单付款时间 "); later versions add columns (支付单号, 主订单编号 ...).
 
-Amounts: 买家应付货款 is the goods, 买家应付邮费 the shipping, 买家实际支付金额 what the buyer
-paid; the export has no discount column, so a paid order's discount is what the buyer did not
-pay of goods + shipping. The items file's 价格 is the unit price.
+Order-level: everything in the order list, one row per order: 买家应付货款 (the goods),
+买家应付邮费 (the shipping), 买家实际支付金额 (what the buyer paid), status, times, receiver.
+The export has no discount column, so a paid order's discount is what the buyer did not pay of
+goods + shipping. Line-level: the items file, one row per line: 价格 (the unit price), 购买数量,
+商家编码 / 外部系统编号, 商品属性, and the line's own 订单状态 and 退款状态; its amount is price ×
+quantity (the export does not say how a discount falls on the lines).
+
+Paid time: 订单付款时间, a required column (every version of the order list has it; without
+it no order could count as paid); empty for 等待买家付款 and for orders closed unpaid.
 
 Tmall shops download the same two files. The order list says Tmall only through a shop-type
 column (店铺类型: 天猫 / B店), which few versions have; otherwise the upload is read as Taobao
@@ -37,7 +43,7 @@ ORDER_COLUMNS = (
     column("mobile", "联系手机", "手机"),
     column("phone", "联系电话"),
     column("placed", "订单创建时间", "创建时间", "下单时间"),
-    column("paid_at", "订单付款时间", "付款时间"),
+    column("paid_at", "订单付款时间", "付款时间", required=True),
     column("shipped_at", "发货时间"),
     column("tracking", "物流单号", "运单号"),
     column("courier", "物流公司"),
