@@ -83,6 +83,9 @@ SAMPLES = [
     (("pdd_orders.csv",), "pdd", 5, 6, "1590.40",
      {"待发货": 1, "已发货，待签收": 1, "已签收": 1, "已取消": 1, "未发货，退款成功": 1}),
     (("douyin_orders.xlsx",), "douyin", 5, 6, "750.00", {"待发货": 1, "已发货": 1, "已完成": 1, "已关闭": 1, "待支付": 1}),
+    (("pdd_orders_standard.csv",), "pdd", 7, 7, "2082.30",
+     {"已发货，待签收": 2, "待发货": 1, "已签收": 1, "待付款": 1, "已取消": 1, "未发货，退款成功": 1}),
+    (("douyin_sub_orders.csv",), "douyin", 5, 9, "1585.00", {"待发货": 1, "已发货": 1, "已完成": 1, "待支付": 1, "已关闭": 1}),
 ]
 
 
@@ -209,6 +212,163 @@ def test_douyin_sample_with_guarded_numbers_and_sub_orders():
     assert shipped.shipped_at == dt.datetime(2026, 11, 12, 1, 0)
     assert orders["6938125012345670004"].shipping_fee == Decimal("5.00")
     assert orders["6938125012345670006"].stage == STAGE_UNPAID
+
+
+# ------------------------------------------------------------------ Pinduoduo's standard export (issue 13)
+
+PDD_DEFAULT_COLUMNS = [
+    "商品", "订单号", "订单状态", "商品总价(元)", "邮费(元)", "店铺优惠折扣(元)", "平台优惠折扣(元)", "多多支付立减金额(元)",
+    "用户实付金额(元)", "商家实收金额(元)", "商品数量(件)", "发货时间", "确认收货时间", "商品id", "商品规格", "样式ID",
+    "商家编码-规格维度", "商家编码-商品维度", "商家备注", "售后状态", "快递单号", "快递公司", "订单成交时间", "是否分期",
+    "分期期数", "手续费承担方", "分期方式",
+]
+
+
+def test_the_pdd_standard_sample_has_the_27_default_columns_and_no_payment_column():
+    rows = table("pdd_orders_standard.csv", "utf-8-sig")
+    assert rows[0] == PDD_DEFAULT_COLUMNS and "支付时间" not in rows[0]
+    deal = rows[0].index("订单成交时间")
+    assert {row[deal] for row in rows[1:] if not row[deal].startswith("2026")} == {"", "\t"}  # empty, a lone tab
+    assert (DATA / "pdd_orders_standard.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM
+
+
+def test_pdd_without_a_payment_column_takes_the_paid_time_from_the_deal_time():
+    """The default export has no 支付时间: 订单成交时间 is the payment moment, empty or a lone tab
+    when the order was never paid. Before issue 13 every order read as unpaid (total 0.00)."""
+    parsed = parse([sample("pdd_orders_standard.csv")])
+    assert parsed.errors == []
+    orders = by_no(parsed)
+    to_ship = orders["261112-100000000000001"]
+    assert (to_ship.stage, to_ship.paid_at) == (STAGE_PAID, dt.datetime(2026, 11, 12, 12, 15, 9))
+    assert to_ship.placed_at == to_ship.paid_at  # the only time the export has
+    # Paid amount = 用户实付金额 (110.80), not 商家实收金额 (114.80: the platform's discounts added).
+    assert (to_ship.goods_amount, to_ship.shipping_fee, to_ship.discount, to_ship.paid_amount) == (
+        Decimal("119.80"), Decimal("0.00"), Decimal("9.00"), Decimal("110.80"))
+    [cup] = to_ship.lines
+    assert (cup.quantity, cup.unit_price, cup.amount, cup.sku_code, cup.spec) == (
+        2, Decimal("59.90"), Decimal("119.80"), "BWB-500-BK", "曜石黑,500ml")
+    assert (to_ship.receiver_name, to_ship.receiver_address) == ("", "")  # the default has no receiver columns
+    postage = orders["261112-100000000000003"]
+    assert (postage.shipping_fee, postage.discount, postage.paid_amount) == (Decimal("6.00"), Decimal("0.50"),
+                                                                             Decimal("104.50"))
+    assert postage.goods_amount - postage.discount + postage.shipping_fee == postage.paid_amount
+    assert (postage.courier, postage.tracking_no) == ("圆通速递", "YT8812345678912")  # the tab before it gone
+    unpaid, cancelled = orders["261112-100000000000004"], orders["261112-100000000000005"]
+    assert (unpaid.stage, unpaid.paid_at, unpaid.placed_at) == (STAGE_UNPAID, None, None)  # a lone tab
+    assert (cancelled.stage, cancelled.paid_at) == (STAGE_CLOSED, None)  # empty
+    refunded = orders["261112-100000000000006"]
+    assert (refunded.stage, refunded.paid_at is not None, refunded.lines[0].refund_status) == (
+        STAGE_CLOSED, True, "退款成功")
+    midnight = orders["261112-100000000000007"]
+    assert midnight.paid_at == dt.datetime(2026, 11, 11, 15, 59, 59)  # 23:59:59 in Beijing
+    assert paid_total(parsed) == Decimal("2082.30")
+
+
+def test_pdd_with_a_payment_column_keeps_reading_it():
+    """支付时间 ticked: it says, and an empty one is unpaid whatever 订单成交时间 says."""
+    orders = by_no(parse([sample("pdd_orders.csv")]))
+    cancelled = orders["261111-018273645501237"]  # 订单成交时间 set, 支付时间 "-"
+    assert cancelled.placed_at == dt.datetime(2026, 11, 11, 14, 0) and cancelled.paid_at is None
+    assert orders["261111-018273645501234"].paid_at == dt.datetime(2026, 11, 11, 12, 15, 9)  # 支付时间, not 成交
+
+
+def test_pdd_standard_as_a_workbook_reads_the_same():
+    rows = table("pdd_orders_standard.csv", "utf-8-sig")
+    from_csv = parse([sample("pdd_orders_standard.csv")])
+    from_xlsx = parse([("orders_export.xlsx", xlsx_bytes(rows))])
+    assert from_xlsx.errors == [] and same_but_file(from_xlsx) == same_but_file(from_csv)
+
+
+def test_pdd_without_any_time_column_is_refused():
+    rows = table("pdd_orders_standard.csv", "utf-8-sig")
+    deal = rows[0].index("订单成交时间")
+    rows = [row[:deal] + row[deal + 1:] for row in rows]
+    parsed = parse([("pdd.csv", csv_bytes(rows))])
+    assert parsed.orders == []
+    assert [e.to_dict() for e in parsed.errors] == [
+        {"file": "pdd.csv", "row": 1, "column": "订单成交时间", "reason": "This column is missing."}]
+
+
+# ------------------------------------------------------------------ Douyin by goods (商品维度, issue 13)
+
+def test_douyin_rows_are_sub_orders_and_the_order_sums_them():
+    parsed = parse([sample("douyin_sub_orders.csv")])
+    assert parsed.errors == []
+    orders = by_no(parsed)
+    three = orders["6938125099990000001"]
+    # Every amount differs by row; the freight is on the first row only.
+    assert [(line.sub_order_no, line.unit_price, line.quantity, line.amount) for line in three.lines] == [
+        ("6938125099990000001", Decimal("79.00"), 1, Decimal("76.00")),
+        ("6938125099990000002", Decimal("599.00"), 1, Decimal("554.00")),
+        ("6938125099990000003", Decimal("99.00"), 2, Decimal("186.00")),
+    ]
+    assert (three.goods_amount, three.shipping_fee, three.discount, three.paid_amount) == (
+        Decimal("876.00"), Decimal("5.00"), Decimal("65.00"), Decimal("816.00"))
+    assert three.paid_amount == sum((line.amount for line in three.lines), Decimal("0.00"))
+    assert three.goods_amount - three.discount + three.shipping_fee == three.paid_amount
+    assert (three.receiver_name, three.buyer_message) == ("王**", "孩子生日礼物，别放发票")
+    assert [line.sku_code for line in three.lines] == ["BWB-500-BK", "YRF-W-M", "JRWY-GR-L"]  # the tab gone
+
+    part_refunded = orders["6938125099990000004"]
+    assert [(line.platform_status, line.refund_status, line.amount) for line in part_refunded.lines] == [
+        ("已关闭", "退款成功", Decimal("81.00")), ("已发货", "", Decimal("89.00"))]
+    assert (part_refunded.platform_status, part_refunded.stage) == ("已发货", STAGE_SHIPPED)
+    # The first row (refunded) has no tracking: the order takes the shipped row's.
+    assert (part_refunded.courier, part_refunded.tracking_no) == ("中通快递", "75312345678911")
+    assert part_refunded.shipped_at == dt.datetime(2026, 11, 12, 1, 0)
+    assert (part_refunded.shipping_fee, part_refunded.paid_amount) == (Decimal("8.00"), Decimal("170.00"))
+
+    unpaid = orders["6938125099990000007"]
+    assert (unpaid.stage, unpaid.paid_at, unpaid.shipping_fee, unpaid.paid_amount) == (
+        STAGE_UNPAID, None, Decimal("6.00"), Decimal("184.00"))
+    assert paid_total(parsed) == Decimal("1585.00")
+
+
+def test_douyin_rows_of_one_order_that_differ_are_no_longer_refused():
+    """The refusal issue 13 quotes: "this order amount is 32.80 here but 25.90 on row 2"."""
+    header = ["主订单编号", "子订单编号", "选购商品", "商品数量", "商品单价", "订单应付金额", "运费", "优惠总金额", "订单状态",
+              "支付完成时间"]
+    rows = [header,
+            ["\t1001", "\t1002", "保温杯", "1", "29.80", "32.80", "3.00", "0.00", "待发货", "2026-11-11 10:00:00"],
+            ["\t1001", "\t1003", "手套", "1", "27.90", "25.90", "0.00", "2.00", "待发货", "2026-11-11 10:00:00"]]
+    parsed = parse([("dy.csv", csv_bytes(rows))])
+    assert parsed.errors == []
+    [order] = parsed.orders
+    assert (order.goods_amount, order.shipping_fee, order.discount, order.paid_amount) == (
+        Decimal("57.70"), Decimal("3.00"), Decimal("2.00"), Decimal("58.70"))
+
+
+def test_douyin_by_goods_as_a_workbook_reads_the_same():
+    rows = table("douyin_sub_orders.csv", "utf-8-sig")
+    from_xlsx = parse([("dy.xlsx", xlsx_bytes(rows))])
+    assert from_xlsx.errors == []
+    assert same_but_file(from_xlsx) == same_but_file(parse([sample("douyin_sub_orders.csv")]))
+
+
+def test_douyin_order_level_export_is_refused_asking_for_the_export_by_goods():
+    parsed = parse([sample("broken/douyin_orders_order_level.csv")])
+    assert parsed.platform == "douyin" and parsed.orders == []
+    [error] = parsed.errors  # one reason for the file, not one per unreadable cell
+    assert (error.file, error.row, error.column) == ("broken/douyin_orders_order_level.csv", 0, "")
+    assert "订单维度" in error.reason and "商品维度" in error.reason
+
+
+# ------------------------------------------------------------------ payment columns (issue 13)
+
+@pytest.mark.parametrize(("names", "encoding", "dropped"), [
+    (("taobao_orders.csv", "taobao_items.csv"), "gbk", "订单付款时间 "),
+    (("jd_orders.csv",), "gbk", "付款确认时间"),
+    (("douyin_sub_orders.csv",), "utf-8-sig", "支付完成时间"),
+])
+def test_an_export_without_its_payment_column_is_refused_not_read_as_all_unpaid(names, encoding, dropped):
+    rows = table(names[0], encoding)
+    index = rows[0].index(dropped)
+    files = [(names[0], csv_bytes([row[:index] + row[index + 1:] for row in rows], encoding))]
+    files += [sample(name) for name in names[1:]]
+    parsed = parse(files)
+    assert parsed.orders == []
+    assert [(e.file, e.row, e.column, e.reason) for e in parsed.errors] == [
+        (names[0], 1, dropped.strip(), "This column is missing.")]
 
 
 # ------------------------------------------------------------------ detection and refusals
@@ -450,8 +610,8 @@ def test_douyin_order_takes_the_status_of_a_line_still_open():
     header = ["主订单编号", "子订单编号", "选购商品", "商品数量", "商品单价", "订单应付金额", "订单状态", "售后状态",
               "支付完成时间"]
     rows = [header,
-            ["'1001", "'1002", "保温杯", "1", "69.00", "158.00", "已关闭", "退款成功", "2026-11-11 10:00:00"],
-            ["'1001", "'1003", "羽绒服", "1", "89.00", "158.00", "待发货", "-", "2026-11-11 10:00:00"]]
+            ["'1001", "'1002", "保温杯", "1", "69.00", "69.00", "已关闭", "退款成功", "2026-11-11 10:00:00"],
+            ["'1001", "'1003", "羽绒服", "1", "89.00", "89.00", "待发货", "-", "2026-11-11 10:00:00"]]
     [order] = parse([("dy.xlsx", xlsx_bytes(rows))]).orders
     assert (order.platform_status, order.stage) == ("待发货", STAGE_PAID)
     assert [(line.platform_status, line.refund_status) for line in order.lines] == [("已关闭", "退款成功"), ("待发货", "")]

@@ -38,6 +38,7 @@ from office.models.orders import (
     Shop,
 )
 from office.orders import imports, intake, routing, shops
+from office.orders.formats import reading
 from office.orders.intake import Refused
 from office.orders.records import (
     STAGE_CLOSED,
@@ -695,6 +696,69 @@ def test_each_sample_imports_once_and_then_changes_nothing(app, platform):
     again = intake.save(shop, reading.parse(sample_files(names)), None)
     assert (again.created, again.updated, again.unchanged) == (0, 0, report.orders)
     assert counts() == before
+
+
+def test_the_standard_pdd_export_saves_paid_orders_and_their_paid_total(app):
+    """Issue 13: Pinduoduo's 27 default columns (no 支付时间) used to save every order unpaid
+    with a paid total of 0.00; 订单成交时间 is the payment moment."""
+    shop, report = imports.import_files(sample_files(["pdd_orders_standard.csv"]), None, shop_name="拼多多店")
+    assert shop.platform == "pdd"
+    assert (report.orders, report.lines, report.created, report.to_dict()["paid_total"]) == (7, 7, 7, "2082.30")
+    orders = {o.order_no: o for o in Order.select()}
+    paid = [no for no, o in orders.items() if o.paid_at is not None]
+    assert sorted(paid) == ["261112-100000000000001", "261112-100000000000002", "261112-100000000000003",
+                            "261112-100000000000006", "261112-100000000000007"]
+    assert sum((o.paid_amount for o in orders.values() if o.paid_at), Decimal(0)) == Decimal("2082.30")
+    assert (orders["261112-100000000000004"].status, orders["261112-100000000000004"].paid_at) == (UNPAID, None)
+    assert orders["261112-100000000000005"].status == CLOSED
+    assert orders["261112-100000000000002"].status == SHIPPED
+    # Paid, to ship, but the default columns carry no receiver: held until someone adds one.
+    to_ship = orders["261112-100000000000001"]
+    assert (to_ship.status, to_ship.queue, to_ship.paid_amount) == (REVIEW, QUEUE_EXCEPTION, Decimal("110.80"))
+    # Only the receiver is missing (Chinese, the default locale): the amounts add up.
+    assert to_ship.exception_reason == "收货人姓名缺失; 手机号缺失; 收货地址缺失"
+    assert shops.shop_stats(shop)["paid_total"] == "2082.30"
+
+    before = counts()
+    again = intake.save(shop, reading.parse(sample_files(["pdd_orders_standard.csv"])), None)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 7)
+    assert counts() == before
+
+
+def test_a_douyin_export_by_goods_saves_summed_orders_and_each_lines_own_amounts(app):
+    """Issue 13: rows of one Douyin order differ in every amount (each is its sub-order's):
+    the order holds their sums, each line its own payable amount and 售后状态."""
+    shop, report = imports.import_files(sample_files(["douyin_sub_orders.csv"]), None, shop_name="抖音店")
+    assert (report.orders, report.lines, report.to_dict()["paid_total"]) == (5, 9, "1585.00")
+    three = Order.get(Order.order_no == "6938125099990000001")
+    assert (three.goods_amount, three.shipping_fee, three.discount, three.paid_amount) == (
+        Decimal("876.00"), Decimal("5.00"), Decimal("65.00"), Decimal("816.00"))
+    lines = list(OrderLine.select().where(OrderLine.order == three.id).order_by(OrderLine.position))
+    assert [(ln.sub_order_no, ln.amount) for ln in lines] == [
+        ("6938125099990000001", Decimal("76.00")), ("6938125099990000002", Decimal("554.00")),
+        ("6938125099990000003", Decimal("186.00"))]
+    # Consistent amounts and known prices: straight to the warehouse, not the exception queue.
+    assert (three.status, three.queue, three.exception_reason) == (TO_SHIP, QUEUE_WAREHOUSE, "")
+    two = Order.get(Order.order_no == "6938125099990000004")
+    assert (two.status, two.tracking_no, two.paid_amount) == (SHIPPED, "75312345678911", Decimal("170.00"))
+    assert [(ln.platform_status, ln.refund_status, ln.amount) for ln in
+            OrderLine.select().where(OrderLine.order == two.id).order_by(OrderLine.position)] == [
+        ("已关闭", "退款成功", Decimal("81.00")), ("已发货", "", Decimal("89.00"))]
+    assert shops.shop_stats(shop)["paid_total"] == "1585.00"
+
+    before = counts()
+    _shop, again = imports.import_files(sample_files(["douyin_sub_orders.csv"]), None, shop=shop)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+    assert counts() == before
+
+
+def test_a_douyin_order_level_export_is_refused_and_saves_nothing(app):
+    shop = Shop.create(name="抖音店", platform="douyin")
+    with pytest.raises(Refused) as caught:
+        imports.import_files(sample_files(["broken/douyin_orders_order_level.csv"]), None, shop=shop)
+    [error] = caught.value.errors
+    assert error.row == 0 and "商品维度" in error.reason
+    assert counts() == (0, 0, 0, 0)
 
 
 def test_the_jd_workbook_after_the_same_csv_changes_nothing(app):

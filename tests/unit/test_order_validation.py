@@ -95,6 +95,17 @@ def test_lines_must_add_up_to_goods_either_way(en):
         "Lines add up to ¥60.00 but the goods amount is ¥100.00"]
 
 
+def test_lines_carrying_their_payable_amount_freight_included_add_up_to_what_was_paid(en):
+    """Douyin: each line is its sub-order's 订单应付金额, the freight on the row that has it
+    (issue 13): the lines add up to goods − discount + shipping."""
+    payable = [line(price="79.00", amount="76.00"), line(sku="X", price="99.00", quantity=2, amount="186.00")]
+    order = record(goods_amount=D("277.00"), discount=D("20.00"), shipping_fee=D("5.00"), paid_amount=D("262.00"),
+                   lines=payable)
+    assert validation.problems(order, {}) == []
+    payable[1].amount = D("196.00")  # neither the goods, nor after the discount, nor what was paid
+    assert validation.problems(order, {}) == ["Lines add up to ¥272.00 but the goods amount is ¥277.00"]
+
+
 def test_an_order_without_lines_is_a_problem(en):
     assert validation.problems(record(lines=[]), {}) == ["The order has no lines"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -317,3 +318,51 @@ def test_a_new_shop_may_say_its_platform_when_the_files_cannot(signed_in, worker
     shop = Shop.get()
     assert (shop.name, shop.platform) == ("暖冬天猫店", "tmall")
     assert Order.select().where(Order.platform == "tmall").count() == 6
+
+
+# -- the real formats of issue 13 ------------------------------------------------------------
+
+def upload_and_report(client, files, **fields) -> tuple[ImportBatch, str]:
+    response = client.post("/orders/import", data=upload(files, **fields), content_type="multipart/form-data")
+    assert response.status_code == 303
+    batch = ImportBatch.get_by_id(int(response.headers["Location"].rsplit("/", 1)[1]))
+    return batch, client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_pinduoduos_standard_export_is_imported_with_its_paid_total(signed_in):
+    """The 27 default columns, no 支付时间: the paid time is 订单成交时间 (was: all unpaid, ¥0.00)."""
+    batch, body = upload_and_report(signed_in, sample("pdd_orders_standard.csv"), new_shop="拼多多店")
+    assert batch.status == BATCH_DONE
+    assert Shop.get().platform == "pdd"
+    assert "¥2,082.30" in body and "待付款" in body and "未发货，退款成功" in body
+    assert Order.select().where(Order.paid_at.is_null(False)).count() == 5
+    assert Order.get(Order.order_no == "261112-100000000000001").paid_amount == Decimal("110.80")  # 用户实付
+
+    again, body = upload_and_report(signed_in, sample("pdd_orders_standard.csv"), shop=str(Shop.get().id))
+    report = imports.batch_report(again)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 7)
+    assert "¥2,082.30" in body and Order.select().count() == 7
+
+
+def test_a_douyin_export_by_goods_is_imported_with_the_sums_of_its_rows(signed_in):
+    batch, body = upload_and_report(signed_in, sample("douyin_sub_orders.csv"), new_shop="抖音店")
+    assert batch.status == BATCH_DONE and Shop.get().platform == "douyin"
+    assert "¥1,585.00" in body
+    three = Order.get(Order.order_no == "6938125099990000001")
+    assert (three.shipping_fee, three.discount, three.paid_amount) == (Decimal("5.00"), Decimal("65.00"),
+                                                                       Decimal("816.00"))
+    assert [line.amount for line in three.lines.order_by(OrderLine.position)] == [
+        Decimal("76.00"), Decimal("554.00"), Decimal("186.00")]
+    assert OrderLine.select().count() == 9
+
+    again, _body = upload_and_report(signed_in, sample("douyin_sub_orders.csv"), shop=str(Shop.get().id))
+    report = imports.batch_report(again)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 5)
+
+
+def test_a_douyin_order_level_export_is_refused_with_what_to_export_instead(signed_in):
+    shop = Shop.create(name="抖音店", platform="douyin")
+    batch, body = upload_and_report(signed_in, sample("broken/douyin_orders_order_level.csv"), shop=str(shop.id))
+    assert batch.status == BATCH_REFUSED
+    assert "douyin_orders_order_level.csv" in body and "order-level export" in body and "商品维度" in body
+    assert Order.select().count() == 0

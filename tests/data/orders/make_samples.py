@@ -21,13 +21,16 @@ OUT = HERE  # where the files go; tests point it at a temporary folder to compar
 FIXED = dt.datetime(2026, 11, 12, 9, 0, 0)  # workbook properties, so rewriting changes nothing
 
 
-def csv_line(cells: list[str], guarded: set[int] = frozenset()) -> str:
+def csv_line(cells: list[str], guarded: set[int] = frozenset(), tabbed: set[int] = frozenset()) -> str:
     """One CSV record as the platforms write it: cells in ``guarded`` as raw ="…" (Taobao's
-    guard against Excel's scientific notation), the rest quoted only when they must be."""
+    guard against Excel's scientific notation), cells in ``tabbed`` quoted after a tab
+    (Douyin's "\t6938…"), the rest quoted only when they must be."""
     out = []
     for index, cell in enumerate(cells):
         if index in guarded and cell:
             out.append(f'="{cell}"')
+        elif index in tabbed and cell and cell != "-":
+            out.append('"\t' + cell.replace('"', '""') + '"')
         elif any(c in cell for c in ',"\n\r'):
             out.append('"' + cell.replace('"', '""') + '"')
         else:
@@ -320,13 +323,14 @@ def make_douyin() -> None:
 
     when = dt.datetime.fromisoformat
     rows = [
-        # Main order numbers guarded two ways: a leading tab, and a leading apostrophe.
+        # Main order numbers guarded two ways: a leading tab, and a leading apostrophe. Every
+        # amount is the row's sub-order's: the order pays 65.00 + 433.00 with 4.00 + 26.00 off.
         row("\t6938125012345670001", "\t6938125012345670001", "316不锈钢保温杯男女大容量", "曜石黑;500ml", 1,
-            "\t3612345678901", "BWB-500-BK", 69.0, 498.0, 0.0, 30.0, when("2026-11-11 19:30:00"),
+            "\t3612345678901", "BWB-500-BK", 69.0, 65.0, 0.0, 4.0, when("2026-11-11 19:30:00"),
             when("2026-11-11 19:30:08"), "-", "待发货", "-", "-", "王**", "135****8899", "浙江省", "杭州市", "西湖区",
             "西溪街道", "西溪路***号", "孩子生日礼物，别放发票", "-", "-", "-"),
         row("'6938125012345670001", "'6938125012345670002", "轻薄羽绒服女短款白鸭绒", "米白色;M", 1, "\t3612345678902",
-            "YRF-W-M", 459.0, 498.0, 0.0, 30.0, when("2026-11-11 19:30:00"), when("2026-11-11 19:30:08"), "-",
+            "YRF-W-M", 459.0, 433.0, 0.0, 26.0, when("2026-11-11 19:30:00"), when("2026-11-11 19:30:08"), "-",
             "待发货", "-", "-", "王**", "135****8899", "浙江省", "杭州市", "西湖区", "西溪街道", "西溪路***号",
             "孩子生日礼物，别放发票", "-", "-", "-"),
         row("\t6938125012345670003", "\t6938125012345670003", "加绒卫衣男冬季宽松", "灰色;L", 2, "\t3612345678903",
@@ -346,6 +350,155 @@ def make_douyin() -> None:
             "139****7878", "天津市", "天津市", "南开区", "-", "鞍山西道***号", "-", "-", "-", "-"),
     ]
     write_xlsx("douyin_orders.xlsx", DOUYIN_HEADER, rows)
+
+
+# The standard export: the 27 columns Pinduoduo exports by default, in its order. No 支付时间,
+# no receiver columns: the payment moment is 订单成交时间.
+PDD_STANDARD_HEADER = [
+    "商品", "订单号", "订单状态", "商品总价(元)", "邮费(元)", "店铺优惠折扣(元)", "平台优惠折扣(元)", "多多支付立减金额(元)",
+    "用户实付金额(元)", "商家实收金额(元)", "商品数量(件)", "发货时间", "确认收货时间", "商品id", "商品规格", "样式ID",
+    "商家编码-规格维度", "商家编码-商品维度", "商家备注", "售后状态", "快递单号", "快递公司", "订单成交时间", "是否分期",
+    "分期期数", "手续费承担方", "分期方式",
+]
+
+
+def make_pdd_standard() -> None:
+    def row(title, no, status, goods, postage, shop_off, platform_off, pay_off, qty, shipped, received, goods_id,
+            spec, style, sku, product_code, memo, after_sale, tracking, courier, deal):
+        cents = lambda text: round(float(text) * 100)
+        paid = cents(goods) + cents(postage) - cents(shop_off) - cents(platform_off) - cents(pay_off)
+        # What Pinduoduo credits the shop: the buyer's payment plus the discounts it funds itself.
+        income = paid + cents(platform_off) + cents(pay_off)
+        # Spreadsheet-prone numbers come after a tab, as Pinduoduo writes them.
+        tab = lambda text: "\t" + text if text and text != "-" else text
+        return [title, no, status, goods, postage, shop_off, platform_off, pay_off, f"{paid / 100:.2f}",
+                f"{income / 100:.2f}", qty, shipped, received, tab(goods_id), spec, tab(style), sku, product_code, memo,
+                after_sale, tab(tracking), courier, deal, "否", "", "", ""]
+
+    cup, down, sweater = "316不锈钢保温杯男女大容量", "轻薄羽绒服女短款白鸭绒", "加绒卫衣男冬季宽松潮牌"
+    rows = [
+        # Paid, to ship: all three discounts, so the buyer paid 110.80 and the shop is credited 114.80.
+        row(cup, "261112-100000000000001", "待发货", "119.80", "0.00", "5.00", "3.00", "1.00", "2", "", "",
+            "612345678903", "曜石黑,500ml", "1100004", "BWB-500-BK", "BWB-500", "", "无售后或售后取消", "", "",
+            "2026-11-12 20:15:09"),
+        row(down, "261112-100000000000002", "已发货，待签收", "599.00", "0.00", "20.00", "10.00", "0.00", "1",
+            "2026-11-13 10:30:00", "", "612345678902", "米白色,M", "1100003", "YRF-W-M", "YRF-W", "", "无售后或售后取消",
+            "4312345678911", "韵达快递", "2026-11-12 21:00:12"),
+        # Postage paid by the buyer, and a 多多支付 reduction.
+        row(sweater, "261112-100000000000003", "已签收", "99.00", "6.00", "0.00", "0.00", "0.50", "1",
+            "2026-11-10 16:00:00", "2026-11-12 19:00:00", "612345678901", "灰色,L", "1100002", "JRWY-GR-L", "JRWY",
+            "好评返现已处理", "无售后或售后取消", "YT8812345678912", "圆通速递", "2026-11-10 08:00:30"),
+        # Not paid: 订单成交时间 a lone tab (待付款) or empty (cancelled unpaid); 用户实付金额 is what was due.
+        row(sweater, "261112-100000000000004", "待付款", "99.00", "0.00", "0.00", "0.00", "0.00", "1", "", "",
+            "612345678901", "黑色,XL", "1100001", "JRWY-BK-XL", "JRWY", "", "无售后或售后取消", "", "", "\t"),
+        row(cup, "261112-100000000000005", "已取消", "79.00", "0.00", "0.00", "0.00", "0.00", "1", "", "",
+            "612345678903", "樱花粉,500ml", "1100005", "BWB-500-PK", "BWB-500", "", "无售后或售后取消", "", "", ""),
+        # Paid, then refunded before shipping: it was paid, so it counts in the paid total.
+        row(sweater, "261112-100000000000006", "未发货，退款成功", "99.00", "0.00", "0.00", "0.00", "0.00", "1", "", "",
+            "612345678901", "黑色,L", "1100006", "JRWY-BK-L", "JRWY", "", "退款成功", "", "", "2026-11-12 22:30:05"),
+        # Paid a second before midnight in Beijing: still the 11th there, the 11th 15:59:59 in UTC.
+        row("长款羽绒服男加厚", "261112-100000000000007", "已发货，待签收", "1299.00", "0.00", "0.00", "100.00", "0.00", "1",
+            "2026-11-12 09:00:00", "", "612345678904", "藏青,XXL", "1100007", "YRF-LONG", "YRF", "大客户，优先发",
+            "无售后或售后取消", "SF1400123456780", "顺丰速运", "2026-11-11 23:59:59"),
+    ]
+    write_text("pdd_orders_standard.csv", [csv_line(PDD_STANDARD_HEADER)] + [csv_line(r) for r in rows], "utf-8",
+               bom=True)
+
+
+# The 商品维度 CSV (one row per sub-order) of a recent 抖店 version: text cells quoted after a tab,
+# amounts as plain numbers, "-" for empty. 商品金额 is the unit price.
+DOUYIN_ITEMS_HEADER = [
+    "主订单编号", "子订单编号", "支付方式", "选购商品", "货号", "商品ID", "商家编码", "商品数量", "商品金额", "订单提交时间",
+    "支付完成时间", "订单完成时间", "承诺发货时间", "预约发货时间", "买家留言", "旗帜颜色", "商家备注", "APP渠道", "订单状态",
+    "取消原因", "售后状态", "订单类型", "发货时间", "车型", "是否是以旧换新", "换新额外补贴", "换新额外补贴发放状态",
+    "订单应付金额", "运费", "优惠总金额", "平台优惠", "商家优惠", "达人优惠", "商家改价", "支付优惠", "手续费", "红包抵扣",
+    "降价类优惠", "平台实际承担优惠金额", "商家实际承担优惠金额", "达人实际承担优惠金额", "收件人", "收件人手机号", "省", "市",
+    "区", "街道", "详细地址", "是否修改过地址", "快递信息", "序列号", "达人ID", "达人昵称", "拼团订单团编号", "商品单价是否含税",
+    "税费", "鲁班落地页ID", "所属门店ID", "流量来源", "仓库ID", "仓库名称", "是否安心购", "广告渠道", "流量类型", "流量体裁",
+    "流量渠道", "发货主体", "发货主体明细", "教育优惠", "预计送达时间", "是否平台仓自流转", "是否是渠道商品", "预约送达时间",
+    "建议发货时间（起）", "建议发货时间（止）",
+]
+DOUYIN_TABBED = {0, 1, 3, 4, 5, 6, 51}  # order numbers, title, codes, 达人ID
+
+
+def douyin_item_rows() -> list[list[str]]:
+    def row(main, sub, title, style, goods_id, sku, qty, price, placed, paid_at, done, status, after_sale, shipped,
+            freight, offers, receiver, message="-", memo="-", express="-", cancel="-"):
+        # offers: 平台优惠, 商家优惠, 达人优惠, 支付优惠 of this sub-order; who bears the 支付优惠 is the platform.
+        platform, shop, author, pay = offers
+        cents = lambda value: round(value * 100)
+        discount = platform + shop + author + pay
+        payable = (cents(price) * int(qty) - cents(discount) + cents(freight)) / 100
+        money = lambda value: f"{value:.2f}"
+        name, phone, province, city, district, street, detail = receiver
+        return [main, sub, "抖音支付" if paid_at != "-" else "-", title, style, goods_id, sku, qty, money(price), placed,
+                paid_at, done, "2026-11-14 23:59:59", "-", message, "-", memo, "抖音", status, cancel, after_sale,
+                "普通订单", shipped, "-", "否", "0.00", "-", money(payable), money(freight), money(discount),
+                money(platform), money(shop), money(author), "0.00", money(pay), "0.00", "0.00", "0.00",
+                money(platform + pay), money(shop), money(author), name, phone, province, city, district, street,
+                detail, "否", express, "-", "71234567890", "暖冬严选直播间", "-", "是", "0.00", "-", "-", "直播", "-", "-",
+                "否", "-", "自然流量", "直播", "直播间", "商家", "-", "0.00", "2026-11-16", "否", "否", "-", "-", "-"]
+
+    cup, down, sweater = "316不锈钢保温杯男女大容量", "轻薄羽绒服女短款白鸭绒", "加绒卫衣男冬季宽松"
+    hangzhou = ("王**", "135****8899", "浙江省", "杭州市", "西湖区", "西溪街道", "西溪路***号")
+    nanjing = ("钱**", "136****1212", "江苏省", "南京市", "玄武区", "-", "中山路***号")
+    shanghai = ("孙**", "137****3434", "上海市", "上海市", "徐汇区", "-", "漕溪北路***号")
+    tianjin = ("周**", "139****7878", "天津市", "天津市", "南开区", "-", "鞍山西道***号")
+    beijing = ("李**", "138****5656", "北京市", "北京市", "海淀区", "-", "中关村大街***号")
+    paid = ("2026-11-12 19:30:00", "2026-11-12 19:30:08")
+    return [
+        # Three sub-orders of one order, to ship: every amount differs by row, freight on the
+        # first row only. The order: goods 876.00, freight 5.00, discount 65.00, paid 816.00.
+        row("6938125099990000001", "6938125099990000001", cup, "BWB-500", "3612345678901", "BWB-500-BK", "1", 79.0,
+            *paid, "-", "待发货", "-", "-", 5.0, (3.0, 4.0, 1.0, 0.0), hangzhou, message="孩子生日礼物，别放发票"),
+        row("6938125099990000001", "6938125099990000002", down, "YRF-W", "3612345678902", "YRF-W-M", "1", 599.0,
+            *paid, "-", "待发货", "-", "-", 0.0, (20.0, 15.0, 5.0, 5.0), hangzhou, message="孩子生日礼物，别放发票"),
+        row("6938125099990000001", "6938125099990000003", sweater, "JRWY", "3612345678903", "JRWY-GR-L", "2", 99.0,
+            *paid, "-", "待发货", "-", "-", 0.0, (4.0, 6.0, 0.0, 2.0), hangzhou, message="孩子生日礼物，别放发票"),
+        # Two sub-orders: the first (with the freight) refunded and closed, the second shipped.
+        # The order is shipped, with the second row's tracking number; lines keep their own 售后状态.
+        row("6938125099990000004", "6938125099990000004", cup, "BWB-500", "3612345678901", "BWB-500-PK", "1", 79.0,
+            "2026-11-11 20:00:00", "2026-11-11 20:00:15", "2026-11-12 10:00:00", "已关闭", "退款成功", "-", 8.0,
+            (2.0, 4.0, 0.0, 0.0), nanjing),
+        row("6938125099990000004", "6938125099990000005", sweater, "JRWY", "3612345678903", "JRWY-BK-XL", "1", 99.0,
+            "2026-11-11 20:00:00", "2026-11-11 20:00:15", "-", "已发货", "-", "2026-11-12 09:00:00", 0.0,
+            (3.0, 7.0, 0.0, 0.0), nanjing, express="中通快递 75312345678911"),
+        row("6938125099990000006", "6938125099990000006", down, "YRF-W", "3612345678902", "YRF-W-S", "1", 599.0,
+            "2026-11-10 12:00:00", "2026-11-10 12:00:05", "2026-11-13 08:00:00", "已完成", "-", "2026-11-10 18:00:00",
+            0.0, (0.0, 0.0, 0.0, 0.0), shanghai, express="顺丰速运 SF1234567890124"),
+        # Not paid: two rows (freight on the second), and a single row closed for want of payment.
+        row("6938125099990000007", "6938125099990000007", sweater, "JRWY", "3612345678903", "JRWY-GR-L", "1", 99.0,
+            "2026-11-12 23:50:00", "-", "-", "待支付", "-", "-", 0.0, (0.0, 0.0, 0.0, 0.0), tianjin),
+        row("6938125099990000007", "6938125099990000008", cup, "BWB-500", "3612345678901", "BWB-500-BK", "1", 79.0,
+            "2026-11-12 23:50:00", "-", "-", "待支付", "-", "-", 6.0, (0.0, 0.0, 0.0, 0.0), tianjin),
+        row("6938125099990000009", "6938125099990000009", down, "YRF-W", "3612345678902", "YRF-W-L", "1", 599.0,
+            "2026-11-11 21:00:00", "-", "-", "已关闭", "-", "-", 0.0, (0.0, 0.0, 0.0, 0.0), beijing, cancel="超时未支付"),
+    ]
+
+
+def make_douyin_items() -> None:
+    rows = douyin_item_rows()
+    write_text("douyin_sub_orders.csv", [csv_line(DOUYIN_ITEMS_HEADER)] + [csv_line(r, tabbed=DOUYIN_TABBED)
+                                                                          for r in rows], "utf-8", bom=True)
+
+    # The order-level export (订单维度) of the first two orders: one row per 主订单, the sub-orders'
+    # values joined by ";", the amounts the order's. Refused: it asks for 商品维度.
+    by_order: dict[str, list[list[str]]] = {}
+    for r in rows[:5]:
+        by_order.setdefault(r[0], []).append(r)
+    joined_columns = {"子订单编号", "选购商品", "货号", "商品ID", "商家编码", "商品数量", "商品金额", "订单状态", "售后状态"}
+    summed_columns = {"订单应付金额", "运费", "优惠总金额", "平台优惠", "商家优惠", "达人优惠", "支付优惠",
+                      "平台实际承担优惠金额", "商家实际承担优惠金额", "达人实际承担优惠金额"}
+    lines = [csv_line(DOUYIN_ITEMS_HEADER)]
+    for group in by_order.values():
+        merged = list(group[0])
+        for index, name in enumerate(DOUYIN_ITEMS_HEADER):
+            if name in joined_columns:
+                merged[index] = ";".join(r[index] for r in group)
+            elif name in summed_columns:
+                merged[index] = f"{sum(float(r[index]) for r in group):.2f}"
+        lines.append(csv_line(merged, tabbed=DOUYIN_TABBED))
+    write_text("broken/douyin_orders_order_level.csv", lines, "utf-8", bom=True)
 
 
 def make_broken() -> None:
@@ -413,6 +566,8 @@ def main(out: Path = HERE) -> None:
     make_jd()
     make_pdd()
     make_douyin()
+    make_pdd_standard()
+    make_douyin_items()
     make_broken()
 
 
