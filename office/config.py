@@ -68,11 +68,23 @@ class Defaults:
     # many hours ago and not delivered is stuck. Both are flagged once and reported.
     ORDER_PICKUP_HOURS = 24
     ORDER_STUCK_HOURS = 96
-    # Order imports (office/orders/views/imports.py): uploads up to INLINE bytes are imported
-    # during the request; larger ones run as a huey job with a progress bar. MAX caps one
-    # upload (it is above MAX_CONTENT_LENGTH: a 100,000-order export is ~60 MB).
+    # Order imports (office/orders/views/imports.py): CSV uploads up to INLINE bytes and INLINE
+    # rows (lines) are imported during the request (2 MB, ~3,000 orders: well under a second,
+    # far inside gunicorn.conf.py's timeout); Excel files and larger uploads run as a huey job
+    # with a progress bar. MAX caps one upload (it is above MAX_CONTENT_LENGTH: a 100,000-order
+    # export is ~60 MB).
     ORDER_IMPORT_INLINE_BYTES = 2 * 1024 * 1024
+    ORDER_IMPORT_INLINE_ROWS = 10_000
     ORDER_IMPORT_MAX_BYTES = 100 * 1024 * 1024
+    # What one file may hold (office/orders/formats/tables.py): records per file, CSV or Excel
+    # (a 100,000-order Taobao export's items file has 200,000); what an .xlsx may unpack to, and
+    # how many times its packed size (real exports: ~15; a zip bomb: hundreds).
+    ORDER_IMPORT_MAX_ROWS = 300_000
+    ORDER_IMPORT_XLSX_MAX_UNPACKED_BYTES = 200 * 1000 * 1000
+    ORDER_IMPORT_XLSX_MAX_RATIO = 100
+    # A running import whose job has shown no sign of life (office/orders/imports.py's heartbeat)
+    # for this many seconds is taken as gone: retried once, then failed (tasks/orders.py).
+    ORDER_IMPORT_STALE_SECONDS = 120
     # POST /api/orders takes at most this many orders per request (413 beyond).
     ORDER_API_MAX_ORDERS = 1000
 

@@ -89,6 +89,22 @@ def app_task(**kwargs):
     return huey.context_task(_context, **kwargs)
 
 
+def app_on_startup(name: str):
+    """Decorator for a consumer start hook that touches models: huey calls it as each worker
+    starts (again after each recycle), before it takes a job."""
+
+    def decorator(func):
+        @functools.wraps(func)
+        def run():
+            with _context:
+                return func()
+
+        huey.on_startup(name)(run)
+        return func
+
+    return decorator
+
+
 def app_periodic_task(validate_datetime, **kwargs):
     """Decorator for periodic tasks that touch models: ``@app_periodic_task(crontab(minute="*"))``."""
 

@@ -65,6 +65,11 @@ BATCH_DONE = "done"
 BATCH_REFUSED = "refused"  # the file had errors; nothing was saved
 BATCH_FAILED = "failed"  # the job itself broke; nothing was saved
 BATCH_STATUSES = (BATCH_QUEUED, BATCH_RUNNING, BATCH_DONE, BATCH_REFUSED, BATCH_FAILED)
+BATCH_ENDED = (BATCH_DONE, BATCH_REFUSED, BATCH_FAILED)
+# Why a batch failed (ImportBatch.failure; the batch page says it in the reader's language).
+FAILURE_CRASHED = "crashed"  # an error in the job; its text is in ``errors``
+FAILURE_INTERRUPTED = "interrupted"  # the job vanished (killed, machine restarted) on its last try
+FAILURE_NO_SHOP = "no_shop"  # the shop was deleted before the job ran
 
 
 class Shop(BaseModel):
@@ -181,17 +186,21 @@ class OrderEvent(BaseModel):
 
 
 class ImportBatch(BaseModel):
-    """One upload (or CLI run) of export files; the files wait in ``stored_dir`` for the job."""
+    """One upload (or CLI run) of export files; the files wait in ``stored_dir`` for the job
+    and are deleted when the batch ends, whichever way."""
 
     user = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     shop = ForeignKeyField(Shop, null=True, backref="+", on_delete="SET NULL")
+    new_shop = CharField(max_length=60, default="")  # created by the import itself, when shop is unset
     platform = CharField(max_length=10, default="")
     status = CharField(max_length=10, default=BATCH_QUEUED)
     filenames = TextField(default="[]")  # JSON list of the names as uploaded
     stored_dir = CharField(max_length=300, default="")
     size_bytes = IntegerField(default=0)
     report = TextField(default="")  # JSON import report once done
-    errors = TextField(default="")  # JSON list of row errors once refused
+    errors = TextField(default="")  # JSON list of row errors once refused (or the crash's text)
+    attempts = IntegerField(default=0)  # runs claimed: a vanished job is run once more, then failed
+    failure = CharField(max_length=20, default="")  # FAILURE_* once failed
     created_at = DateTimeField(default=utcnow)
     started_at = DateTimeField(null=True)
     finished_at = DateTimeField(null=True)

@@ -38,6 +38,14 @@ BATCH_LABELS = {
     "failed": _l("Failed"),
 }
 
+# Why a batch failed (ImportBatch.failure), said on its page.
+FAILURE_LABELS = {
+    m.FAILURE_CRASHED: _l("An error in ShopOffice stopped the import."),
+    m.FAILURE_INTERRUPTED: _l("The import was cut off twice before it could finish (the job consumer or the "
+                              "server stopped while it ran)."),
+    m.FAILURE_NO_SHOP: _l("The shop of this import was deleted before the import ran."),
+}
+
 
 @bp.app_context_processor
 def order_globals():
@@ -48,7 +56,7 @@ def order_globals():
 
 @bp.app_context_processor
 def import_globals():
-    return {"import_batch_labels": BATCH_LABELS}
+    return {"import_batch_labels": BATCH_LABELS, "import_failure_labels": FAILURE_LABELS}
 
 
 @bp.app_template_global()

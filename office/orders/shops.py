@@ -55,16 +55,24 @@ def new_shop_platform(detected: str, chosen: str) -> str:
     return chosen
 
 
-def get_or_create_shop(name: str, platform: str) -> Shop:
-    """The shop called ``name``, created on ``platform`` when there is none.
-
-    Raises ShopError for an empty or too long name, or an unknown platform.
-    """
+def shop_name(name: str) -> str:
+    """``name`` as a shop is called (trimmed), or ShopError for an empty or too long one."""
     name = (name or "").strip()
     if not name:
         raise ShopError(_l("Name the shop."))
     if len(name) > 60:
         raise ShopError(_l("Keep the shop name under 60 characters."))
+    return name
+
+
+def get_or_create_shop(name: str, platform: str) -> Shop:
+    """The shop called ``name``, created on ``platform`` when there is none. Call it inside
+    the transaction that saves the shop's first orders, so that a refusal takes the new shop
+    back with them.
+
+    Raises ShopError for an empty or too long name, or an unknown platform.
+    """
+    name = shop_name(name)
     shop = Shop.get_or_none(Shop.name == name)
     if shop is not None:
         return shop

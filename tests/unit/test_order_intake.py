@@ -541,10 +541,10 @@ def test_run_batch_crash_fails_with_the_reason_and_saves_nothing(shop, monkeypat
     batch = imports.queue_batch([("a.csv", b"x")], shop, None)
     assert imports.run_batch(batch.id) == BATCH_FAILED
     batch = ImportBatch.get_by_id(batch.id)
-    assert batch.status == BATCH_FAILED and batch.finished_at
+    assert batch.status == BATCH_FAILED and batch.finished_at and batch.failure == "crashed"
     assert "boom" in imports.batch_errors(batch)[0].reason
     assert counts() == (0, 0, 0, 0)
-    assert Path(batch.stored_dir).exists()  # kept to explain the failure
+    assert not Path(batch.stored_dir).exists()  # buyers' data goes however the batch ends
     assert imports.batch_progress(batch.id) is None
 
 

@@ -373,3 +373,17 @@ def test_the_same_new_order_from_parallel_requests_is_created_once(app, token):
     assert sum(r.get_json()["created"] for r in responses) == 1
     assert Order.select().count() == 1 and OrderLine.select().count() == 1
     assert OrderEvent.select().count() == 1
+
+
+def test_a_refused_push_into_a_new_shop_leaves_no_shop(client, token):
+    """Issue 13: the shop is created inside the save's transaction, refused with it."""
+    repeated = post(client, token, body(an_order("1"), an_order("1"), shop="新开的店"))
+    assert repeated.status_code == 400
+    other = Shop.create(name="老店", platform=PLATFORM_TMALL)
+    assert post(client, token, body(an_order("7"), shop="老店")).status_code == 201
+    taken = post(client, token, body(an_order("7"), shop="新开的店"))  # order 7 is 老店's
+    assert taken.status_code == 400 and "老店" in taken.get_json()["errors"][0]["reason"]
+    assert [shop.name for shop in Shop.select()] == [other.name]
+    created = post(client, token, body(an_order("8"), shop="新开的店"))
+    assert created.status_code == 201 and created.get_json()["shop"] == "新开的店"
+    assert Shop.get(Shop.name == "新开的店").platform == PLATFORM_TMALL

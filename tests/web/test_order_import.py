@@ -366,3 +366,106 @@ def test_a_douyin_order_level_export_is_refused_with_what_to_export_instead(sign
     assert batch.status == BATCH_REFUSED
     assert "douyin_orders_order_level.csv" in body and "order-level export" in body and "商品维度" in body
     assert Order.select().count() == 0
+
+
+# -- issue 13: imports that cannot stall or leak ---------------------------------------------
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """The batch ids handed to the job consumer (not run: the batch stays queued)."""
+    from tasks import orders as order_tasks
+
+    ids: list[int] = []
+    monkeypatch.setattr(order_tasks, "import_orders", ids.append)
+    return ids
+
+
+def test_an_excel_upload_is_never_parsed_in_the_request(signed_in, enqueued, monkeypatch):
+    """However small: openpyxl reads ~1,000 rows a second, and a small .xlsx can unpack to
+    hundreds of MB. Not even its header is read here: the job finds the new shop's platform."""
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("a workbook opened in the request"))
+    response = signed_in.post("/orders/import", data=upload(sample("jd_orders.xlsx"), new_shop="京东店"),
+                              content_type="multipart/form-data")
+    assert response.status_code == 303
+    batch = ImportBatch.get()
+    assert enqueued == [batch.id] and batch.status == BATCH_QUEUED
+    assert (batch.shop_id, batch.new_shop, batch.platform) == (None, "京东店", "")
+    assert Shop.select().count() == 0
+    body = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "京东店" in body and "hx-trigger" in body
+
+    monkeypatch.undo()
+    imports.run_batch(batch.id)  # what the consumer does
+    batch = ImportBatch.get()
+    assert batch.status == BATCH_DONE and Shop.get().platform == "jd" and batch.shop_id == Shop.get().id
+
+
+def test_a_csv_over_the_inline_rows_goes_to_the_job(app, signed_in, enqueued):
+    app.config["ORDER_IMPORT_INLINE_ROWS"] = 5
+    shop = Shop.create(name="拼多多店", platform="pdd")
+    signed_in.post("/orders/import", data=upload(sample("pdd_orders.csv"), shop=str(shop.id)),
+                   content_type="multipart/form-data")
+    assert enqueued == [ImportBatch.get().id]
+    app.config["ORDER_IMPORT_INLINE_ROWS"] = 10_000
+    signed_in.post("/orders/import", data=upload(sample("pdd_orders.csv"), shop=str(shop.id)),
+                   content_type="multipart/form-data")
+    assert len(enqueued) == 1 and ImportBatch.select().where(ImportBatch.status == BATCH_DONE).count() == 1
+
+
+def zip_bomb() -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        with zipfile.ZipFile(DATA / "jd_orders.xlsx") as source:
+            for info in source.infolist():
+                target.writestr(info, source.read(info.filename))
+        target.writestr("xl/media/padding.bin", b"\0" * (3 * 1024 * 1024))
+    return out.getvalue()
+
+
+def test_an_excel_file_that_unpacks_too_far_is_refused_at_upload(app, signed_in):
+    response = signed_in.post("/orders/import", data=upload([("订单.xlsx", zip_bomb())], new_shop="店"),
+                              content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert re.search(r"订单\.xlsx: This Excel file unpacks to [\d,]+ times its size", response.get_data(as_text=True))
+    app.config["ORDER_IMPORT_XLSX_MAX_UNPACKED_BYTES"] = 1000
+    response = signed_in.post("/orders/import", data=upload(sample("jd_orders.xlsx"), new_shop="店"),
+                              content_type="multipart/form-data")
+    assert response.status_code == 422 and "more than the 0 MB one import may read" in response.get_data(as_text=True)
+    assert ImportBatch.select().count() == 0 and Shop.select().count() == 0
+    assert not (Path(app.instance_path) / "imports").exists() or not any((Path(app.instance_path) / "imports").iterdir())
+
+
+def test_a_refused_upload_into_a_new_shop_leaves_no_shop(app, signed_in):
+    response = signed_in.post("/orders/import", data=upload(sample("broken/pdd_orders_bad.csv"), new_shop="拼多多新店"),
+                              content_type="multipart/form-data")
+    assert response.status_code == 303
+    batch = ImportBatch.get()
+    assert batch.status == BATCH_REFUSED and Shop.select().count() == 0
+    assert not Path(batch.stored_dir).exists()
+    body = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "拼多多新店" in body and "Nothing was saved" in body
+    assert "拼多多新店" in signed_in.get("/orders/import").get_data(as_text=True)  # the recent imports
+
+    # An Excel upload's platform is known only to the job: refused there, still no shop.
+    wrong = signed_in.post("/orders/import", data=upload(sample("jd_orders.xlsx"), new_shop="天猫新店",
+                                                         new_platform="tmall"), content_type="multipart/form-data")
+    assert wrong.status_code == 303
+    body = signed_in.get(wrong.headers["Location"]).get_data(as_text=True)
+    assert "These files are a JD export, not Tmall." in body
+    assert Shop.select().count() == 0
+
+
+@pytest.mark.parametrize("locale, reason", [
+    ("en", "The import was cut off twice before it could finish"),
+    ("zh_CN", "导入两次在完成前被中断"),
+])
+def test_a_failed_batch_says_why_in_the_readers_language(client, auth, worker, locale, reason):
+    worker.locale = locale
+    worker.save()
+    auth.login(worker)
+    shop = Shop.create(name="淘宝店", platform="taobao")
+    batch = ImportBatch.create(shop=shop, status="failed", failure="interrupted", filenames="[]")
+    body = client.get(f"/orders/import/{batch.id}").get_data(as_text=True)
+    assert reason in body and "hx-trigger" not in body.split('id="import-batch-')[1]

@@ -112,16 +112,18 @@ def _receive(user):
     if shop is not None and data.platform and data.platform != shop.platform:
         return _refuse(400, _("Shop %(name)s is on another platform (%(platform)s).", name=shop.name,
                               platform=shop.platform), column="platform")
-    try:
-        shop = shop or get_or_create_shop(data.shop, data.platform)
-    except ShopError as error:
-        return _refuse(400, str(error), column="shop")
-
-    parsed = ParsedExport(platform=shop.platform, orders=data.orders)
+    parsed = ParsedExport(platform=shop.platform if shop else data.platform, orders=data.orders)
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            report = intake.save(shop, parsed, by=user, source=SOURCE_API)
+            # A new shop is created with its first orders, in their transaction: a refusal
+            # takes it back with them.
+            with intake.transaction():
+                target = shop or get_or_create_shop(data.shop, data.platform)
+                report = intake.save(target, parsed, by=user, source=SOURCE_API)
+            shop = target
             break
+        except ShopError as error:
+            return _refuse(400, str(error), column="shop")
         except intake.Refused as refused:
             collided = refused.__cause__ is not None
             if not collided:

@@ -105,6 +105,8 @@ def _parse_all(files: list[tuple[str, bytes]]) -> ParsedExport:
         # A fault past the header that the readers did not expect (a NUL byte, a broken
         # multi-byte character after the first megabyte's check).
         errors.append(RowError("", 0, "", _("The file could not be read to the end: %(error)s", error=str(error))))
+    except tables.TooManyRows as error:
+        errors.append(RowError(error.file, 0, "", str(error)))
     except Exception:  # never raises on bad input: a bug here must not become a 500 on upload
         log.exception("reading an order export failed")
         errors.append(RowError("", 0, "", _("The file could not be read because of an error in ShopOffice; "

@@ -3,7 +3,10 @@ after it (a record may span lines: a spreadsheet shows it as one row).
 
 CSV comes in UTF-8 with or without a BOM (PDD, Douyin), GBK/GB18030 (Taobao, JD), or the
 UTF-16 "Unicode text" Excel saves; tab- or comma-separated. XLSX is read with openpyxl in
-read-only, values-only mode. Nothing here knows a platform.
+read-only, values-only mode, once ``check_workbook`` has found that it unpacks to no more than
+ORDER_IMPORT_XLSX_MAX_UNPACKED_BYTES at no more than ORDER_IMPORT_XLSX_MAX_RATIO times its packed
+size (a 1 MB upload must not become 240 MB of XML to parse). No file may hold more than
+ORDER_IMPORT_MAX_ROWS records. Nothing here knows a platform.
 """
 from __future__ import annotations
 
@@ -31,6 +34,54 @@ read_bytes: ContextVar[Callable[[int], None] | None] = ContextVar("read_bytes", 
 
 class Unreadable(Exception):
     """The file cannot be opened as a table; str(error) says why, for a row-0 RowError."""
+
+
+class TooManyRows(Unreadable):
+    """Raised while a CSV file's rows are read (its size is known only then); ``file`` names it."""
+
+    def __init__(self, file: str, message: str):
+        super().__init__(message)
+        self.file = file
+
+
+def _limit(name: str) -> int:
+    """One of the caps above: the app's setting (office/config.py), or its default outside an app."""
+    from flask import current_app, has_app_context
+
+    from office.config import Defaults
+
+    return int(current_app.config[name] if has_app_context() else getattr(Defaults, name))
+
+
+def _too_many_rows(limit: int) -> str:
+    most = format(limit, ",")
+    return _("The file has more than %(n)s rows, more than one import may take: export fewer orders at a time "
+             "(a shorter date range).", n=most)
+
+
+def check_workbook(data: bytes) -> None:
+    """Raise Unreadable unless the workbook's zip unpacks to a size and at a ratio an export
+    can have. Reads only the zip's directory; the sizes it declares are what zipfile will
+    unpack at most (it stops a member at its declared size), so a lying directory cannot
+    sneak more past this check."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        reason = str(error) or type(error).__name__
+        raise Unreadable(_("The Excel file could not be opened: %(error)s", error=reason)) from None
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    most = _limit("ORDER_IMPORT_XLSX_MAX_UNPACKED_BYTES")
+    if unpacked > most:
+        size, most = format(unpacked / 1e6, ",.0f"), format(most / 1e6, ",.0f")
+        raise Unreadable(_("This Excel file unpacks to %(size)s MB, more than the %(most)s MB one import may read: "
+                           "export fewer orders at a time (a shorter date range), or as CSV.", size=size, most=most))
+    ratio = _limit("ORDER_IMPORT_XLSX_MAX_RATIO")
+    # Small workbooks may pack their few repeated bytes very tightly and cost nothing to read.
+    if unpacked > CHUNK and unpacked > ratio * max(packed, 1):
+        times = format(unpacked / max(packed, 1), ",.0f")
+        raise Unreadable(_("This Excel file unpacks to %(times)s times its size, far more than an order export "
+                           "does; it was not read.", times=times))
 
 
 @dataclass(slots=True)
@@ -99,7 +150,15 @@ def _csv_table(name: str, data: bytes) -> Table:
         header = next(records)
     except csv.Error as error:
         raise Unreadable(_("The file is not a readable CSV table: %(error)s", error=str(error))) from None
-    return _table(name, header, records)
+    return _table(name, header, _capped(name, records, _limit("ORDER_IMPORT_MAX_ROWS")))
+
+
+def _capped(name: str, records: Iterator[list[str]], limit: int) -> Iterator[list[str]]:
+    """The records, or TooManyRows once there are more than ``limit`` (read lazily: a CSV's row
+    count is known only by reading it)."""
+    yield from itertools.islice(records, limit)
+    for _extra in records:
+        raise TooManyRows(name, _too_many_rows(limit))
 
 
 def _lines(data: bytes, encoding: str) -> Iterator[str]:
@@ -161,6 +220,8 @@ class _Feed:
 def _xlsx_table(name: str, data: bytes, header_only: bool = False) -> Table:
     from openpyxl import load_workbook
 
+    check_workbook(data)
+    limit = _limit("ORDER_IMPORT_MAX_ROWS")
     try:
         # openpyxl warns about styles and extensions it ignores; the export's values are all we need.
         with warnings.catch_warnings():
@@ -171,7 +232,8 @@ def _xlsx_table(name: str, data: bytes, header_only: bool = False) -> Table:
                 # Platforms cap XLSX exports at tens of thousands of rows: holding them is fine,
                 # and the workbook can be closed before parsing starts.
                 found = sheet.iter_rows(values_only=True, max_row=1 if header_only else None)
-                rows = [[("" if cell is None else cell) for cell in row] for row in found]
+                # The header and at most ``limit`` records, plus one to tell that there are more.
+                rows = [[("" if cell is None else cell) for cell in row] for row in itertools.islice(found, limit + 2)]
             finally:
                 workbook.close()
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError) as error:
@@ -179,6 +241,8 @@ def _xlsx_table(name: str, data: bytes, header_only: bool = False) -> Table:
         raise Unreadable(_("The Excel file could not be opened: %(error)s", error=reason)) from None
     if not rows:
         raise Unreadable(_("The file is empty."))
+    if len(rows) > limit + 1:
+        raise Unreadable(_too_many_rows(limit))
     return _table(name, rows[0], iter(rows[1:]))
 
 

@@ -2,9 +2,12 @@
 progress bar while a large upload is imported by the job), and the recent imports.
 
 Every upload becomes an ImportBatch with its files stored under instance/imports/<id>/
-(office/orders/imports.py): small ones (ORDER_IMPORT_INLINE_BYTES) are imported during the
-request, larger ones by ``tasks.orders.import_orders``; either way the browser is sent to the
-batch's page. People who may not work orders get 404 on every URL here, partials included.
+(office/orders/imports.py): small CSV ones (``runs_inline``: ORDER_IMPORT_INLINE_BYTES and
+_ROWS) are imported during the request, Excel files and larger ones by
+``tasks.orders.import_orders``; either way the browser is sent to the batch's page. A workbook
+is never opened here beyond its zip directory (``tables.check_workbook``). A new shop is
+created by the import itself, in its transaction. People who may not work orders get 404 on
+every URL here, partials included.
 """
 from __future__ import annotations
 
@@ -28,9 +31,9 @@ from office.orders import imports as import_rules
 from office.orders import intake, queries
 from office.orders.access import orders_or_404
 from office.orders.blueprint import bp
-from office.orders.formats import reading
+from office.orders.formats import reading, tables
 from office.orders.labels import platform_label
-from office.orders.shops import ShopError, get_or_create_shop, new_shop_platform
+from office.orders.shops import ShopError, new_shop_platform, shop_name
 from office.uploads import clean_name, looks_like_text
 from tasks import orders as order_tasks
 
@@ -102,6 +105,12 @@ def _checked_files(field) -> list[tuple[str, bytes]]:
         if (ext == "xlsx" and not data.startswith(b"PK\x03\x04")) or (ext == "csv" and not looks_like_text(data[:4096])):
             field.errors.append(_("%(name)s does not contain what its name says (.%(ext)s).", name=name, ext=ext))
             continue
+        if ext == "xlsx":
+            try:
+                tables.check_workbook(data)  # the zip's directory only: what it would unpack to
+            except tables.Unreadable as error:
+                field.errors.append(f"{name}: {error}")
+                continue
         files.append((name, data))
     return files if not field.errors else []
 
@@ -132,33 +141,42 @@ def imports():
     files = _checked_files(form.files)
     if not files:
         return _page(form, 422)
+    new_shop = ""
     if form.shop.data == NEW_SHOP:
         if not (form.new_shop.data or "").strip():
             form.new_shop.errors.append(_("Name the new shop, or choose one above."))
             return _page(form, 422)
-        platform = reading.detect(files)
-        if not platform:
-            form.files.errors.append(_("These files are not an order export we know (Taobao, Tmall, JD, Pinduoduo, "
-                                       "Douyin), so the new shop's platform is unknown."))
-            return _page(form, 422)
         try:
-            platform = new_shop_platform(platform, form.new_platform.data)
-        except ShopError as error:
-            form.new_platform.errors.append(str(error))
-            return _page(form, 422)
-        try:
-            shop = get_or_create_shop(form.new_shop.data, platform)
+            name = shop_name(form.new_shop.data)
         except ShopError as error:
             form.new_shop.errors.append(str(error))
             return _page(form, 422)
+        platform = form.new_platform.data or ""
+        # CSV headers are read now, to say at once what is wrong; a workbook is not opened in
+        # a request (openpyxl reads its shared strings whole first): the import finds its
+        # platform, and refuses the upload there if it is not an export we know.
+        if not any(data.startswith(b"PK\x03\x04") for _name, data in files):
+            platform = reading.detect(files)
+            if not platform:
+                form.files.errors.append(_("These files are not an order export we know (Taobao, Tmall, JD, "
+                                           "Pinduoduo, Douyin), so the new shop's platform is unknown."))
+                return _page(form, 422)
+            try:
+                platform = new_shop_platform(platform, form.new_platform.data)
+            except ShopError as error:
+                form.new_platform.errors.append(str(error))
+                return _page(form, 422)
+        shop = Shop.get_or_none(Shop.name == name)
+        if shop is None:
+            new_shop = name  # created by the import, in its transaction: a refusal leaves no empty shop
     else:
         shop = Shop.get_or_none(Shop.id == form.shop.data)
         if shop is None:
             form.shop.errors.append(_("That shop no longer exists."))
             return _page(form, 422)
         platform = shop.platform
-    batch = import_rules.queue_batch(files, shop, me(), platform)
-    if batch.size_bytes <= current_app.config["ORDER_IMPORT_INLINE_BYTES"]:
+    batch = import_rules.queue_batch(files, shop, me(), platform, new_shop=new_shop)
+    if import_rules.runs_inline(files):
         import_rules.run_batch(batch.id)
     else:
         order_tasks.import_orders(batch.id)
