@@ -141,6 +141,20 @@ def set_password(user: User, password: str, by: User | None = None) -> None:
     user.session_token = User.get_by_id(user.id).session_token
 
 
+def end_sessions(user: User, action: str) -> None:
+    """Sign ``user`` out everywhere: a new session token makes every session cookie and
+    remember-me cookie issued so far stop working at its next request (access.load_user).
+
+    ``action`` is the audit row written with it (LOGOUT, SIGNED_OUT_EVERYWHERE). There is one
+    token per account, so signing out in one browser ends the account's other sessions too.
+    """
+    token = new_session_token()
+    with db.atomic():
+        User.update(session_token=token).where(User.id == user.id).execute()
+        record(action, user, subject=user.username)
+    user.session_token = token
+
+
 def change_own_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise AccountError(_l("The current password is wrong."), "current")

@@ -1,5 +1,6 @@
 """Signing in and out, throttling, own password, sessions, language."""
-from office.models.audit import LOGIN, LOGIN_FAILED, AuditEvent
+from office.models.audit import LOGIN, LOGIN_FAILED, LOGOUT, SIGNED_OUT_ELSEWHERE, AuditEvent
+from office.models.people import User
 from office.people.accounts import set_active
 from tests.conftest import hx
 
@@ -92,6 +93,83 @@ def test_logout_is_post_only_and_ends_the_session(client, auth, staff):
     response = auth.logout()
     assert response.status_code == 303 and response.headers["Location"] == "/login"
     assert client.get("/").status_code == 302
+
+
+def _copy_cookie(source, target, name):
+    cookie = source.get_cookie(name)
+    assert cookie is not None, name
+    target.set_cookie(name, cookie.value)
+
+
+def test_a_copied_session_cookie_stops_working_after_logout(app, client, auth, staff):
+    auth.login(staff)
+    copy = app.test_client()
+    _copy_cookie(client, copy, "session")
+    assert copy.get("/").status_code == 200
+    token = User.get_by_id(staff.id).session_token
+    auth.logout()
+    assert User.get_by_id(staff.id).session_token != token
+    assert copy.get("/").status_code == 302
+    assert AuditEvent.select().where(AuditEvent.action == LOGOUT).count() == 1
+
+
+def test_a_copied_remember_me_cookie_stops_working_after_logout(app, client, staff):
+    client.post("/login", data={"username": "xiaoli", "password": "password123", "remember": "y"})
+    copy = app.test_client()
+    _copy_cookie(client, copy, "remember_token")
+    assert copy.get("/").status_code == 200  # the remember-me cookie alone signs in
+    client.post("/logout")
+    later = app.test_client()
+    _copy_cookie(copy, later, "remember_token")
+    assert later.get("/").status_code == 302
+
+
+def test_logout_ends_the_accounts_other_sessions_too(app, client, auth, staff):
+    # One session token per account: signing out anywhere signs out everywhere.
+    other = app.test_client()
+    other.post("/login", data={"username": "xiaoli", "password": "password123"})
+    auth.login(staff)
+    auth.logout()
+    assert other.get("/").status_code == 302
+
+
+def test_sign_out_all_other_devices_keeps_this_browser(app, client, auth, staff):
+    other = app.test_client()
+    other.post("/login", data={"username": "xiaoli", "password": "password123"})
+    auth.login(staff)
+    copy = app.test_client()
+    _copy_cookie(client, copy, "session")
+    page = client.get("/people/xiaoli").get_data(as_text=True)
+    assert "退出其他所有设备" in page and 'action="/account/sign-out-others"' in page
+    response = client.post("/account/sign-out-others")
+    assert response.status_code == 303 and response.headers["Location"] == "/people/xiaoli"
+    assert "已退出其他所有设备上的登录" in client.get("/people/xiaoli").get_data(as_text=True)
+    assert client.get("/").status_code == 200  # this browser stays signed in
+    assert other.get("/").status_code == 302
+    assert copy.get("/").status_code == 302  # a cookie copied before is one of the others
+    event = AuditEvent.get(AuditEvent.action == SIGNED_OUT_ELSEWHERE)
+    assert event.actor_id == staff.id and event.subject == "xiaoli"
+
+
+def test_sign_out_all_other_devices_renews_this_browsers_remember_me_cookie(app, client, staff):
+    client.post("/login", data={"username": "xiaoli", "password": "password123", "remember": "y"})
+    old = client.get_cookie("remember_token").value
+    client.post("/account/sign-out-others")
+    new = client.get_cookie("remember_token").value
+    assert new != old
+    fresh, stale = app.test_client(), app.test_client()
+    fresh.set_cookie("remember_token", new)
+    stale.set_cookie("remember_token", old)
+    assert fresh.get("/").status_code == 200 and stale.get("/").status_code == 302
+
+
+def test_sign_out_all_other_devices_is_post_only_for_the_signed_in(app, client, auth, staff, admin):
+    assert client.post("/account/sign-out-others").status_code == 302  # to the login page
+    auth.login(staff)
+    assert client.get("/account/sign-out-others").status_code == 405
+    assert hx(client, "post", "/account/sign-out-others").headers["HX-Redirect"] == "/people/xiaoli"
+    # The button is on one's own profile only.
+    assert "/account/sign-out-others" not in client.get("/people/boss").get_data(as_text=True)
 
 
 def test_logout_with_htmx_uses_hx_redirect(client, auth, staff):
