@@ -1,8 +1,11 @@
 """Signing in and out, throttling, own password, sessions, language."""
+import pytest
+
 from office.models.audit import LOGIN, LOGIN_FAILED, LOGOUT, SIGNED_OUT_ELSEWHERE, AuditEvent
 from office.models.people import User
 from office.people.accounts import set_active
 from tests.conftest import hx
+from tests.factories import make_user
 
 
 def test_login_page_is_chinese_by_default(client):
@@ -193,6 +196,22 @@ def test_change_password_signs_out_other_sessions(app, client, auth, staff):
     assert other.get("/").status_code == 302  # the other one ended
     auth.logout()
     assert auth.login(staff, password="newpass456").status_code == 303
+
+
+@pytest.mark.parametrize("new,message", [
+    ("12345678", "这个密码太常见"),
+    ("aaaaaaaa", "这个密码太常见"),
+    ("Qwerty123", "这个密码太常见"),
+    ("xiaoli1!", "密码不能包含用户名"),
+    ("My-XiaoLi-2026", "密码不能包含用户名"),
+    ("quiet-river-42", "新密码不能与当前密码相同"),
+])
+def test_change_password_refuses_weak_or_unchanged_passwords(client, auth, new, message):
+    user = make_user("xiaoli", password="quiet-river-42")
+    auth.login(user, password="quiet-river-42")
+    response = client.post("/account/password", data={"current": "quiet-river-42", "new": new, "confirm": new})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert User.get_by_id(user.id).password_hash == user.password_hash
 
 
 def test_deactivation_ends_existing_sessions(client, auth, staff, admin):
