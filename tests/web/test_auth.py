@@ -75,6 +75,43 @@ def test_success_resets_the_failure_count(app, auth, staff):
     assert auth.login(staff).status_code == 303
 
 
+def _login_from(client, address, password="password123", username="xiaoli"):
+    return client.post("/login", data={"username": username, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_a_colleague_cannot_lock_someone_out(app, client, staff):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        assert _login_from(client, "10.9.9.9", "wrong-wrong").status_code == 422
+    # The guesser's machine is locked out, even with the right password...
+    assert _login_from(client, "10.9.9.9").status_code == 429
+    # ...but not the owner on their own machine, which has not failed.
+    own = app.test_client()
+    assert _login_from(own, "10.0.0.5").status_code == 303
+    # Their sign-in does not give the guesser fresh tries.
+    assert _login_from(app.test_client(), "10.9.9.9").status_code == 429
+
+
+def test_a_wrong_guess_from_a_fresh_address_is_held_by_the_username_lock(app, client, staff):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        _login_from(client, "10.9.9.9", "wrong-wrong")
+    # While the username is locked, each new address gets its password checked once, no more.
+    assert _login_from(client, "10.1.1.1", "wrong-again").status_code == 422
+    response = _login_from(client, "10.1.1.1")
+    assert response.status_code == 429 and "失败次数过多" in response.get_data(as_text=True)
+    assert _login_from(app.test_client(), "10.2.2.2").status_code == 303
+
+
+def test_one_address_is_locked_per_username_before_the_username_limit(app, client, staff, admin):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        _login_from(client, "10.9.9.9", "wrong-wrong")
+    # The same address may still sign in as someone else.
+    assert _login_from(client, "10.9.9.9", username="boss").status_code == 303
+
+
 def test_next_is_followed_only_within_the_site(client, staff):
     ok = client.post("/login", data={"username": "xiaoli", "password": "password123", "next": "/people/"})
     assert ok.headers["Location"] == "/people/"
