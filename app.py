@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from office import access, cli, db, errors, request_cache
+from office import access, cli, db, errors, request_cache, security
 from office.config import Defaults, finalize, instance_path
 from office.extensions import babel, csrf
 from office.i18n import babel_locale, html_lang, install_template_gettext, select_locale, short_datetime
@@ -54,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     errors.register(app)
+    security.init_app(app)
     cli.register(app)
 
     @app.context_processor

@@ -49,7 +49,7 @@ def migrate_command(show: bool):
 
 @click.command("create-user")
 @click.argument("username")
-@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--password", required=True, help="At least 8 characters, not a common one, not containing the username.")
 @click.option("--role", type=click.Choice(ROLES), default="staff", show_default=True)
 @click.option("--department", "department_name", default=None, help="Existing department name.")
 @click.option("--name", "display_name", default="", help="Display name (defaults to the username).")

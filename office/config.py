@@ -36,8 +36,9 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 
-    # Login throttling: this many failures for one username (or ten times as many
-    # from one address) within the window lock further attempts until it passes.
+    # Login throttling (office/auth/throttle.py): this many failures for one username within the
+    # window lock out the addresses they came from (an address that has not failed still gets
+    # the password checked); ten times as many from one address lock it for every username.
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW_MINUTES = 15
 

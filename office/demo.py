@@ -10,6 +10,8 @@ from office.departments.tree import create_department, update_department
 from office.models.people import Department, User
 from office.people.accounts import create_user
 
+# Weak, but on no common-passwords list and containing no demo username, so the seeder goes
+# through the same password rules as everyone (tests/unit/test_passwords.py checks it stays so).
 DEMO_PASSWORD = "demo1234"
 
 # (name, parent name)

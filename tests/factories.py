@@ -19,7 +19,9 @@ def make_user(username: str | None = None, role: str = "staff", department: Depa
     _counter["n"] += 1
     username = username or f"user{_counter['n']}"
     fields.setdefault("display_name", f"测试{_counter['n']}")
-    return create_user(username, password, role=role, department=department, **fields)
+    # TEST_PASSWORD is on the common-passwords list; the tests sign in with it everywhere.
+    return create_user(username, password, role=role, department=department, allow_common_password=True,
+                       **fields)
 
 
 def approval_org() -> dict:

@@ -24,6 +24,7 @@ ACTION_LABELS = {
     audit.LOGIN: _l("Signed in"),
     audit.LOGIN_FAILED: _l("Failed sign-in"),
     audit.LOGOUT: _l("Signed out"),
+    audit.SIGNED_OUT_ELSEWHERE: _l("Signed out on all other devices"),
     audit.PASSWORD_CHANGED: _l("Changed own password"),
     audit.PASSWORD_RESET: _l("Password reset by admin"),
     audit.USER_CREATED: _l("Account created"),

@@ -1,4 +1,4 @@
-"""Views: /login, /logout, /account/password, /account/language."""
+"""Views: /login, /logout, /account/sign-out-others, /account/password, /account/language."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -18,7 +18,8 @@ from office.i18n import LANG_COOKIE
 from office.models import audit
 from office.models.base import utcnow
 from office.models.people import User
-from office.people.accounts import AccountError, change_own_password, find_by_username, normalise_username, verify_password
+from office.people.accounts import (AccountError, change_own_password, end_sessions, find_by_username,
+                                    normalise_username, verify_password)
 
 bp = Blueprint("auth", __name__)
 
@@ -71,12 +72,36 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """POST only (CSRF-checked): sign out, 303 / HX-Redirect to the login page."""
+    """POST only (CSRF-checked): sign out, 303 / HX-Redirect to the login page.
+
+    The account's session token changes, so a copied session cookie or remember-me cookie
+    stops working too (and, one token per account, so do the account's other sessions).
+    """
     form = EmptyForm()
     if form.validate_on_submit():
-        record(audit.LOGOUT, me(), subject=current_user.username)
+        end_sessions(me(), audit.LOGOUT)
         logout_user()
     return htmx.redirect(url_for("auth.login"))
+
+
+@bp.route("/account/sign-out-others", methods=["POST"])
+@login_required
+def sign_out_others():
+    """POST (CSRF-checked): end every other session of the account; this browser stays signed in.
+
+    Signing out already ends every session, this one included; this is for "I am here, end the
+    rest" (a lost phone, a shared computer), as a password change does. 303 / HX-Redirect to
+    the profile.
+    """
+    form = EmptyForm()
+    user = me()
+    if form.validate_on_submit():
+        end_sessions(user, audit.SIGNED_OUT_ELSEWHERE)
+        # Renew this session (and its remember-me cookie, if it had one) with the new token.
+        remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        login_user(user, remember=remember)
+        flash(_("You have been signed out on all other devices."), "success")
+    return htmx.redirect(url_for("people.profile", username=user.username))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

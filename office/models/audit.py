@@ -12,6 +12,7 @@ from office.models.people import User
 LOGIN = "login"
 LOGIN_FAILED = "login_failed"
 LOGOUT = "logout"
+SIGNED_OUT_ELSEWHERE = "signed_out_elsewhere"  # every other session of the account ended
 PASSWORD_CHANGED = "password_changed"
 PASSWORD_RESET = "password_reset"
 USER_CREATED = "user_created"

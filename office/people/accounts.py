@@ -16,6 +16,7 @@ from office.audit.trail import record
 from office.db import atomic_for_update, db, locked
 from office.models import audit
 from office.models.people import ROLE_ADMIN, ROLES, Department, User
+from office.people import passwords
 from office.rules import RuleError
 
 # Fields an admin may edit; role is audited separately because it grants rights.
@@ -35,10 +36,18 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
-def check_password_rules(password: str) -> None:
+def check_password_rules(password: str, username: str = "", *, allow_common: bool = False) -> None:
+    """Refuse a password that is too short, contains the username, or is common (list and
+    patterns in passwords.py). ``allow_common`` skips the last check only: for test factories,
+    whose shared password "password123" is on the list."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"] if has_app_context() else 8
     if len(password) < minimum:
         raise AccountError(_l("The password needs at least %(n)d characters.", n=minimum), "password")
+    if passwords.contains_username(password, username):
+        raise AccountError(_l("The password must not contain the username."), "password")
+    if not allow_common and passwords.is_common(password):
+        raise AccountError(_l("This password is one of the most common ones and easy to guess. "
+                              "Choose another."), "password")
 
 
 def normalise_username(username: str) -> str:
@@ -56,13 +65,17 @@ def create_user(
     role: str = "staff",
     department: Department | None = None,
     by: User | None = None,
+    allow_common_password: bool = False,
     **fields,
 ) -> User:
-    """Create an active account. Raises AccountError for a taken name or bad values."""
+    """Create an active account. Raises AccountError for a taken name or bad values.
+
+    ``allow_common_password`` is for test factories only (see check_password_rules).
+    """
     username = normalise_username(username)
     if role not in ROLES:
         raise AccountError(_l("Unknown role: %(role)s", role=role), "role")
-    check_password_rules(password)
+    check_password_rules(password, username, allow_common=allow_common_password)
     try:
         with db.atomic():
             user = User.create(
@@ -129,8 +142,14 @@ def _plain(value):
 
 
 def set_password(user: User, password: str, by: User | None = None) -> None:
-    """Set a new password and sign out every session of ``user``."""
-    check_password_rules(password)
+    """Set a new password and sign out every session of ``user``.
+
+    The rules of check_password_rules apply, and the new password must differ from the
+    current one (whoever sets it: a reset to the same password would change nothing).
+    """
+    check_password_rules(password, user.username)
+    if check_password_hash(user.password_hash, password):
+        raise AccountError(_l("The new password must be different from the current one."), "password")
     with db.atomic():
         User.update(password_hash=hash_password(password), session_token=new_session_token()).where(
             User.id == user.id
@@ -139,6 +158,20 @@ def set_password(user: User, password: str, by: User | None = None) -> None:
         record(action, by or user, subject=user.username, target=user)
     user.password_hash = User.get_by_id(user.id).password_hash
     user.session_token = User.get_by_id(user.id).session_token
+
+
+def end_sessions(user: User, action: str) -> None:
+    """Sign ``user`` out everywhere: a new session token makes every session cookie and
+    remember-me cookie issued so far stop working at its next request (access.load_user).
+
+    ``action`` is the audit row written with it (LOGOUT, SIGNED_OUT_EVERYWHERE). There is one
+    token per account, so signing out in one browser ends the account's other sessions too.
+    """
+    token = new_session_token()
+    with db.atomic():
+        User.update(session_token=token).where(User.id == user.id).execute()
+        record(action, user, subject=user.username)
+    user.session_token = token
 
 
 def change_own_password(user: User, current: str, new: str) -> None:

@@ -3,9 +3,14 @@ as `make run` does) over its own database, and Debian's chromium for Playwright.
 
 The server runs in a subprocess rather than a thread: the database proxy is
 global to a process, and the web tests re-point it for every test.
+
+Every browser test is watched (``page_guard``, autouse): each page it opens must carry the
+security headers of office/security.py, and a Content-Security-Policy violation reported in any
+of its browser contexts fails the test.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -16,7 +21,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
+from office.security import CONTENT_SECURITY_POLICY
 from tests.conftest import PG_URL, create_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,3 +95,91 @@ def browser_context_args(browser_context_args):
 def artifacts():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# What every page the tests open must carry (office/security.py); header names as Playwright gives them.
+PAGE_HEADERS = {"content-security-policy": CONTENT_SECURITY_POLICY, "x-frame-options": "DENY",
+                "x-content-type-options": "nosniff", "referrer-policy": "same-origin"}
+# uploads.send_stored keeps its own, stricter policy for files.
+FILE_POLICY = "default-src 'none'; sandbox"
+# Runs in every document before its own scripts; the guard reads the console.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("securitypolicyviolation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+                + " in " + e.documentURI + " (" + (e.sourceFile || "") + ":" + e.lineNumber + ")");
+});
+"""
+
+
+class PageGuard:
+    """What one test's browser contexts saw: CSP violations, and page responses missing a header."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.contexts = []
+        self.violations: list[str] = []
+        self.header_problems: list[str] = []
+        self.pages_checked = 0
+
+    def watch(self, context):
+        self.contexts.append(context)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self._console)
+        context.on("response", self._response)
+        return context
+
+    def _console(self, message):
+        # Chromium reports a violation itself ("...violates the following Content Security Policy
+        # directive...") and, where scripts run, the page's listener above reports it again.
+        text = message.text
+        if text.startswith("securitypolicyviolation:") or "Content Security Policy" in text:
+            self.violations.append(text)
+
+    def _response(self, response):
+        request = response.request
+        if not request.is_navigation_request() or not response.url.startswith(self.base_url):
+            return
+        self.pages_checked += 1
+        headers = response.headers
+        expected = dict(PAGE_HEADERS)
+        if "text/html" not in headers.get("content-type", "") and headers.get("content-security-policy") == FILE_POLICY:
+            expected["content-security-policy"] = FILE_POLICY
+        for name, value in expected.items():
+            if headers.get(name) != value:
+                self.header_problems.append(f"{response.status} {response.url}: {name} is {headers.get(name)!r}")
+
+    def flush(self) -> None:
+        """Take in the events still on their way: a round trip to each open page delivers them."""
+        for context in self.contexts:
+            for page in context.pages:  # none once the test has closed the context
+                with contextlib.suppress(PlaywrightError):  # closed meanwhile, or scripts disabled
+                    page.evaluate("0")
+
+    def check(self) -> None:
+        self.flush()
+        assert not self.violations, "Content-Security-Policy violations:\n" + "\n".join(self.violations)
+        assert not self.header_problems, "pages without their security headers:\n" + "\n".join(self.header_problems)
+
+
+@pytest.fixture(autouse=True)
+def page_guard(request, monkeypatch):
+    """Watch every browser context the test opens: through ``page``/``context`` (pytest-playwright
+    makes them with browser.new_context) or by calling browser.new_context itself."""
+    if "browser" not in request.fixturenames:
+        yield None
+        return
+    browser = request.getfixturevalue("browser")
+    guard = PageGuard(request.getfixturevalue("live_server"))
+    new_context = browser.new_context
+    monkeypatch.setattr(browser, "new_context", lambda *args, **kwargs: guard.watch(new_context(*args, **kwargs)))
+    yield guard
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    # After the test body (so a violation fails the test itself, not its teardown).
+    result = yield
+    guard = getattr(item, "funcargs", {}).get("page_guard")
+    if guard is not None:
+        guard.check()
+    return result

@@ -33,7 +33,8 @@ def test_notice_reaches_the_inbox_live_and_is_confirmed(browser, live_server):
     row.get_by_role("button", name=re.compile("查看")).click()
     expect(member.get_by_role("heading", level=1)).to_contain_text("周末值班表已排好")
     member.get_by_role("button", name="我已阅读").click()
-    expect(member.get_by_text("我已阅读").or_(member.get_by_text("已确认")).first).to_be_visible()
+    # The confirmation itself, not the button (whose text matched at once, racing the reload below).
+    expect(member.locator(".notice-confirm .confirmed")).to_be_visible()
 
     head.reload()
     expect(head.get_by_text(re.compile("已有 1 位确认"))).to_be_visible()

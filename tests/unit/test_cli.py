@@ -19,6 +19,14 @@ def test_create_user_errors_are_clear(runner):
     assert "已被占用" in runner.invoke(args=["create-user", "a", "--password", "longenough"]).output
 
 
+def test_create_user_refuses_weak_passwords(runner):
+    common = runner.invoke(args=["create-user", "zhang", "--password", "password1"])
+    assert common.exit_code != 0 and "这个密码太常见" in common.output
+    named = runner.invoke(args=["create-user", "zhang", "--password", "Zhang-2026"])
+    assert named.exit_code != 0 and "密码不能包含用户名" in named.output
+    assert not User.select().where(User.username == "zhang").exists()
+
+
 def test_seed_demo_once(runner):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0 and "admin" in result.output and "demo1234" in result.output

@@ -1,7 +1,11 @@
 """Signing in and out, throttling, own password, sessions, language."""
-from office.models.audit import LOGIN, LOGIN_FAILED, AuditEvent
+import pytest
+
+from office.models.audit import LOGIN, LOGIN_FAILED, LOGOUT, SIGNED_OUT_ELSEWHERE, AuditEvent
+from office.models.people import User
 from office.people.accounts import set_active
 from tests.conftest import hx
+from tests.factories import make_user
 
 
 def test_login_page_is_chinese_by_default(client):
@@ -71,6 +75,43 @@ def test_success_resets_the_failure_count(app, auth, staff):
     assert auth.login(staff).status_code == 303
 
 
+def _login_from(client, address, password="password123", username="xiaoli"):
+    return client.post("/login", data={"username": username, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_a_colleague_cannot_lock_someone_out(app, client, staff):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        assert _login_from(client, "10.9.9.9", "wrong-wrong").status_code == 422
+    # The guesser's machine is locked out, even with the right password...
+    assert _login_from(client, "10.9.9.9").status_code == 429
+    # ...but not the owner on their own machine, which has not failed.
+    own = app.test_client()
+    assert _login_from(own, "10.0.0.5").status_code == 303
+    # Their sign-in does not give the guesser fresh tries.
+    assert _login_from(app.test_client(), "10.9.9.9").status_code == 429
+
+
+def test_a_wrong_guess_from_a_fresh_address_is_held_by_the_username_lock(app, client, staff):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        _login_from(client, "10.9.9.9", "wrong-wrong")
+    # While the username is locked, each new address gets its password checked once, no more.
+    assert _login_from(client, "10.1.1.1", "wrong-again").status_code == 422
+    response = _login_from(client, "10.1.1.1")
+    assert response.status_code == 429 and "失败次数过多" in response.get_data(as_text=True)
+    assert _login_from(app.test_client(), "10.2.2.2").status_code == 303
+
+
+def test_one_address_is_locked_per_username_before_the_username_limit(app, client, staff, admin):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        _login_from(client, "10.9.9.9", "wrong-wrong")
+    # The same address may still sign in as someone else.
+    assert _login_from(client, "10.9.9.9", username="boss").status_code == 303
+
+
 def test_next_is_followed_only_within_the_site(client, staff):
     ok = client.post("/login", data={"username": "xiaoli", "password": "password123", "next": "/people/"})
     assert ok.headers["Location"] == "/people/"
@@ -94,6 +135,83 @@ def test_logout_is_post_only_and_ends_the_session(client, auth, staff):
     assert client.get("/").status_code == 302
 
 
+def _copy_cookie(source, target, name):
+    cookie = source.get_cookie(name)
+    assert cookie is not None, name
+    target.set_cookie(name, cookie.value)
+
+
+def test_a_copied_session_cookie_stops_working_after_logout(app, client, auth, staff):
+    auth.login(staff)
+    copy = app.test_client()
+    _copy_cookie(client, copy, "session")
+    assert copy.get("/").status_code == 200
+    token = User.get_by_id(staff.id).session_token
+    auth.logout()
+    assert User.get_by_id(staff.id).session_token != token
+    assert copy.get("/").status_code == 302
+    assert AuditEvent.select().where(AuditEvent.action == LOGOUT).count() == 1
+
+
+def test_a_copied_remember_me_cookie_stops_working_after_logout(app, client, staff):
+    client.post("/login", data={"username": "xiaoli", "password": "password123", "remember": "y"})
+    copy = app.test_client()
+    _copy_cookie(client, copy, "remember_token")
+    assert copy.get("/").status_code == 200  # the remember-me cookie alone signs in
+    client.post("/logout")
+    later = app.test_client()
+    _copy_cookie(copy, later, "remember_token")
+    assert later.get("/").status_code == 302
+
+
+def test_logout_ends_the_accounts_other_sessions_too(app, client, auth, staff):
+    # One session token per account: signing out anywhere signs out everywhere.
+    other = app.test_client()
+    other.post("/login", data={"username": "xiaoli", "password": "password123"})
+    auth.login(staff)
+    auth.logout()
+    assert other.get("/").status_code == 302
+
+
+def test_sign_out_all_other_devices_keeps_this_browser(app, client, auth, staff):
+    other = app.test_client()
+    other.post("/login", data={"username": "xiaoli", "password": "password123"})
+    auth.login(staff)
+    copy = app.test_client()
+    _copy_cookie(client, copy, "session")
+    page = client.get("/people/xiaoli").get_data(as_text=True)
+    assert "退出其他所有设备" in page and 'action="/account/sign-out-others"' in page
+    response = client.post("/account/sign-out-others")
+    assert response.status_code == 303 and response.headers["Location"] == "/people/xiaoli"
+    assert "已退出其他所有设备上的登录" in client.get("/people/xiaoli").get_data(as_text=True)
+    assert client.get("/").status_code == 200  # this browser stays signed in
+    assert other.get("/").status_code == 302
+    assert copy.get("/").status_code == 302  # a cookie copied before is one of the others
+    event = AuditEvent.get(AuditEvent.action == SIGNED_OUT_ELSEWHERE)
+    assert event.actor_id == staff.id and event.subject == "xiaoli"
+
+
+def test_sign_out_all_other_devices_renews_this_browsers_remember_me_cookie(app, client, staff):
+    client.post("/login", data={"username": "xiaoli", "password": "password123", "remember": "y"})
+    old = client.get_cookie("remember_token").value
+    client.post("/account/sign-out-others")
+    new = client.get_cookie("remember_token").value
+    assert new != old
+    fresh, stale = app.test_client(), app.test_client()
+    fresh.set_cookie("remember_token", new)
+    stale.set_cookie("remember_token", old)
+    assert fresh.get("/").status_code == 200 and stale.get("/").status_code == 302
+
+
+def test_sign_out_all_other_devices_is_post_only_for_the_signed_in(app, client, auth, staff, admin):
+    assert client.post("/account/sign-out-others").status_code == 302  # to the login page
+    auth.login(staff)
+    assert client.get("/account/sign-out-others").status_code == 405
+    assert hx(client, "post", "/account/sign-out-others").headers["HX-Redirect"] == "/people/xiaoli"
+    # The button is on one's own profile only.
+    assert "/account/sign-out-others" not in client.get("/people/boss").get_data(as_text=True)
+
+
 def test_logout_with_htmx_uses_hx_redirect(client, auth, staff):
     auth.login(staff)
     response = hx(client, "post", "/logout")
@@ -115,6 +233,22 @@ def test_change_password_signs_out_other_sessions(app, client, auth, staff):
     assert other.get("/").status_code == 302  # the other one ended
     auth.logout()
     assert auth.login(staff, password="newpass456").status_code == 303
+
+
+@pytest.mark.parametrize("new,message", [
+    ("12345678", "这个密码太常见"),
+    ("aaaaaaaa", "这个密码太常见"),
+    ("Qwerty123", "这个密码太常见"),
+    ("xiaoli1!", "密码不能包含用户名"),
+    ("My-XiaoLi-2026", "密码不能包含用户名"),
+    ("quiet-river-42", "新密码不能与当前密码相同"),
+])
+def test_change_password_refuses_weak_or_unchanged_passwords(client, auth, new, message):
+    user = make_user("xiaoli", password="quiet-river-42")
+    auth.login(user, password="quiet-river-42")
+    response = client.post("/account/password", data={"current": "quiet-river-42", "new": new, "confirm": new})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert User.get_by_id(user.id).password_hash == user.password_hash
 
 
 def test_deactivation_ends_existing_sessions(client, auth, staff, admin):

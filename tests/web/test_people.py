@@ -108,6 +108,10 @@ def test_create_user_with_htmx_redirects(client, auth, admin):
     ({"username": "boss"}, "已被占用"),
     ({"username": "bad name!"}, "只能使用字母"),
     ({"password": "short"}, "至少需要 8 个字符"),
+    ({"password": "12345678"}, "这个密码太常见"),
+    ({"password": "aaaaaaaa"}, "这个密码太常见"),
+    ({"password": "Password1"}, "这个密码太常见"),
+    ({"password": "OK_Name1"}, "密码不能包含用户名"),
     ({"phone": "12345"}, "请输入 11 位手机号"),
     ({"email": "not-an-email"}, "有效的邮箱"),
     ({"display_name": ""}, "该字段是必填字段"),
@@ -201,3 +205,22 @@ def test_admin_resets_a_password(app, client, auth, admin, staff):
     assert response.status_code == 303
     other = app.test_client()
     assert other.post("/login", data={"username": "xiaoli", "password": "fresh-start-1"}).status_code == 303
+
+
+@pytest.mark.parametrize("password,message", [
+    ("12345678", "这个密码太常见"),
+    ("xiaoli2026", "密码不能包含用户名"),
+    ("password123", "这个密码太常见"),
+])
+def test_admin_reset_refuses_weak_passwords(client, auth, admin, staff, password, message):
+    auth.login(admin)
+    response = client.post(f"/people/{staff.id}/password", data={"password": password}, follow_redirects=True)
+    assert message in response.get_data(as_text=True)
+    assert User.get_by_id(staff.id).password_hash == staff.password_hash  # nothing changed
+
+
+def test_admin_reset_to_the_current_password_is_refused(client, auth, admin):
+    user = make_user("xunuo", password="quiet-river-42")
+    auth.login(admin)
+    response = client.post(f"/people/{user.id}/password", data={"password": "quiet-river-42"}, follow_redirects=True)
+    assert "新密码不能与当前密码相同" in response.get_data(as_text=True)
