@@ -11,26 +11,31 @@ from tests.e2e.helpers import DEMO_PASSWORD, login, logout
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture
+def two_browsers(browser, live_server):
+    """Two separate browsers (cookie jars) on the app, each with one page: yours and another."""
+    contexts = [browser.new_context(base_url=live_server) for _ in range(2)]
+    yield [(context, context.new_page()) for context in contexts]
+    for context in contexts:
+        context.close()
+
+
 def _signed_in(page) -> bool:
     page.goto("/")
     return not re.search(r"/login", page.url)
 
 
-def test_a_copied_session_cookie_stops_working_after_logout(browser, live_server):
-    mine, thief = browser.new_context(base_url=live_server), browser.new_context(base_url=live_server)
-    page, stolen = mine.new_page(), thief.new_page()
+def test_a_copied_session_cookie_stops_working_after_logout(two_browsers):
+    (mine, page), (thief, stolen) = two_browsers
     login(page, "hejing")
     thief.add_cookies(mine.cookies())
     assert _signed_in(stolen)
     logout(page)
     assert not _signed_in(stolen)
-    mine.close()
-    thief.close()
 
 
-def test_a_copied_remember_me_cookie_stops_working_after_logout(browser, live_server):
-    mine, thief = browser.new_context(base_url=live_server), browser.new_context(base_url=live_server)
-    page, stolen = mine.new_page(), thief.new_page()
+def test_a_copied_remember_me_cookie_stops_working_after_logout(two_browsers):
+    (mine, page), (thief, stolen) = two_browsers
     page.goto("/login")
     page.get_by_label("用户名", exact=True).fill("hejing")
     page.get_by_label("密码", exact=True).fill(DEMO_PASSWORD)
@@ -45,13 +50,10 @@ def test_a_copied_remember_me_cookie_stops_working_after_logout(browser, live_se
     logout(page)
     thief.add_cookies(remember)
     assert not _signed_in(stolen)
-    mine.close()
-    thief.close()
 
 
-def test_sign_out_all_other_devices_keeps_this_browser(browser, live_server):
-    phone, laptop = browser.new_context(base_url=live_server), browser.new_context(base_url=live_server)
-    here, there = phone.new_page(), laptop.new_page()
+def test_sign_out_all_other_devices_keeps_this_browser(two_browsers):
+    (_phone, here), (_laptop, there) = two_browsers
     login(here, "zhaopeng")
     login(there, "zhaopeng")
     here.goto("/people/zhaopeng")
@@ -59,8 +61,6 @@ def test_sign_out_all_other_devices_keeps_this_browser(browser, live_server):
     expect(here.get_by_text("已退出其他所有设备上的登录")).to_be_visible()
     assert _signed_in(here)
     assert not _signed_in(there)
-    phone.close()
-    laptop.close()
 
 
 def test_pages_cannot_be_framed(page, live_server, page_guard):
