@@ -52,6 +52,21 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
     return changed
 
 
+def mark_handled(user_id: int, target_type: str, target_id: int) -> int:
+    """Mark ``user_id``'s unread notifications about one thing read, because they just acted
+    on it (approved the request, confirmed the notice...): the inbox should not keep asking.
+
+    Call inside the action's transaction, so the action and the cleared items commit together;
+    the badge moves on open pages when any changed. Returns how many were marked.
+    """
+    changed = Notification.update(read_at=utcnow()).where(
+        (Notification.recipient == user_id) & Notification.read_at.is_null()
+        & (Notification.target_type == target_type) & (Notification.target_id == target_id)).execute()
+    if changed:
+        publish_badges([user_id])
+    return changed
+
+
 def publish_badges(user_ids) -> None:
     """Tell open pages that the unread badge of each of ``user_ids`` changed."""
     publish_to(INBOX_CHANGED, user_ids)

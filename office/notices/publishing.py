@@ -19,11 +19,12 @@ from office.audit.trail import record
 from office.db import db
 from office.departments.tree import descendant_ids
 from office.feed.visibility import department_chain
-from office.inbox.notify import notify
+from office.inbox.notify import mark_handled, notify
+from office.live.events import publish as publish_event
 from office.markup import render
 from office.models.base import utcnow
 from office.models.inbox import KIND_NOTICE
-from office.models.notices import Notice, NoticeConfirmation, NoticeDepartment
+from office.models.notices import NOTICE_CHANGED, Notice, NoticeConfirmation, NoticeDepartment
 from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, ROLE_HEAD, Department, User
 from office.rules import RuleError
 
@@ -181,14 +182,21 @@ def confirm(notice: Notice, user: User, department_ids) -> bool:
         raise NoticeError(_l("This notice does not ask for confirmation."))
     if not is_recipient(user, notice, department_ids):
         raise NoticeError(_l("This notice was not sent to you."))
-    try:
-        # A savepoint, so the unique violation of a concurrent click leaves the
-        # surrounding transaction (if any) usable on PostgreSQL.
-        with db.atomic():
-            NoticeConfirmation.create(notice=notice.id, user=user.id)
-    except IntegrityError:
-        return False
-    return True
+    with db.atomic():
+        try:
+            # A savepoint, so the unique violation of a concurrent click leaves the
+            # surrounding transaction usable on PostgreSQL.
+            with db.atomic():
+                NoticeConfirmation.create(notice=notice.id, user=user.id)
+        except IntegrityError:
+            created = False
+        else:
+            created = True
+            # The author's open page redraws its 已读 x/y (office/notices/live.py).
+            publish_event(NOTICE_CHANGED, notice.id)
+        # Confirming is handling the notice: its inbox items are read in the same commit.
+        mark_handled(user.id, TARGET_TYPE, notice.id)
+    return created
 
 
 def set_pinned(notice: Notice, pinned: bool) -> None:

@@ -313,6 +313,27 @@ def test_confirm_without_javascript_is_idempotent(client, auth, org, notices):
     assert f'action="/notices/{notice.id}/confirm"' not in page and 'class="confirmed"' in page
 
 
+def test_confirming_clears_the_notice_from_my_inbox_and_moves_the_badge(client, auth, org, notices):
+    from office.live.events import latest_id
+    from office.models.inbox import INBOX_CHANGED
+    from office.models.live import LiveEvent
+
+    notice = notices["service"]
+
+    def unread(target_id):
+        return Notification.select().where((Notification.recipient == org["agent"].id)
+                                           & Notification.read_at.is_null() & (Notification.target_type == "notice")
+                                           & (Notification.target_id == target_id)).count()
+
+    assert unread(notice.id) == 1 and unread(notices["everyone"].id) == 1
+    start = latest_id()
+    auth.login(org["agent"])
+    assert hx(client, "post", f"/notices/{notice.id}/confirm", target=f"notice-{notice.id}-confirm").status_code == 200
+    assert unread(notice.id) == 0 and unread(notices["everyone"].id) == 1
+    assert LiveEvent.select().where((LiveEvent.id > start) & (LiveEvent.kind == INBOX_CHANGED)
+                                    & (LiveEvent.user_id == org["agent"].id)).exists()
+
+
 def test_confirm_with_htmx_returns_the_partial(client, auth, org, notices):
     auth.login(org["agent"])
     notice = notices["service"]
