@@ -14,15 +14,16 @@ from office.models.inbox import INBOX_CHANGED, Notification
 
 
 def notify(recipient_ids, kind: str, target_type: str, target_id: int, actor_id: int | None = None,
-           excerpt: str = "") -> list[int]:
+           excerpt: str = "", now=None) -> list[int]:
     """One unread notification per recipient (the actor never notifies themselves).
 
-    Returns the ids of the rows written, in recipient order.
+    ``now`` (naive UTC) is the rule's clock when it has one. Returns the ids of the rows
+    written, in recipient order.
     """
     recipients = [rid for rid in dict.fromkeys(recipient_ids) if rid and rid != actor_id]
     if not recipients:
         return []
-    now = utcnow()
+    now = now or utcnow()
     excerpt = " ".join((excerpt or "").split())[:200]
     ids = []
     for recipient_id in recipients:
