@@ -64,6 +64,8 @@ class Defaults:
     NODE_REMIND_DAYS = 1
     # Approvals: an initiator may urge (催办) the current approvers once per this many minutes.
     APPROVAL_URGE_MINUTES = 60
+    # Notices: the author may remind the recipients who have not confirmed once per this many minutes.
+    NOTICE_REMIND_MINUTES = 60
     # Orders (office/orders/logistics.py): a shipped order whose platform still shows it
     # paid-not-shipped this many hours after shipping was never picked up; one shipped this
     # many hours ago and not delivered is stuck. Both are flagged once and reported.

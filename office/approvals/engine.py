@@ -24,7 +24,7 @@ from office.approvals import outcomes
 from office.approvals.fields import FieldSpec, clean
 from office.approvals.routing import ResolvedStep, StepSpec, deputies, resolve
 from office.db import atomic_for_update, locked
-from office.inbox.notify import notify
+from office.inbox.notify import mark_handled, notify
 from office.live.events import publish
 from office.models.approvals import (
     APPROVAL_CHANGED,
@@ -113,6 +113,10 @@ def _record(approval_id: int, actor: User | None, action: str, step_position: in
                           step_position=step_position, comment=comment, target=target.id if target else None,
                           on_behalf_of=on_behalf_of, created_at=now or utcnow())
     publish(APPROVAL_CHANGED, approval_id)
+    if actor is not None:
+        # Whoever acts on a request (approves, rejects, returns, transfers, comments...) has
+        # handled what their inbox said about it: those items are read in the same commit.
+        mark_handled(actor.id, "approval", approval_id)
 
 
 def _lock(approval_id: int) -> ApprovalRequest:

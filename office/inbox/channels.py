@@ -2,7 +2,8 @@
 quiet-hours math, and the senders (SMTP, DingTalk / Feishu / WeCom robots).
 
 Rules only: no request, no templates, no tasks (tasks/notify.py enqueues what
-these plan). Imports models, office.db, office.inbox.links and the stdlib.
+these plan). Imports models, office.db, office.inbox.links and .queries (the outcome column)
+and the stdlib.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from peewee import JOIN, fn
 from office import clock
 from office.db import db
 from office.inbox.links import absolute_target_url, absolute_url, kind_label
+from office.inbox.queries import outcome
 from office.models.base import utcnow
 from office.models.inbox import (
     CHANNEL_EMAIL,
@@ -133,7 +135,7 @@ def plan_deliveries(notification_ids, now: dt.datetime | None = None) -> list[tu
     Actor = User.alias()
     rows = list(
         Notification.select(Notification, ChannelSettings, User.id, User.email, User.locale,
-                            Actor.id, Actor.display_name)
+                            Actor.id, Actor.display_name, outcome())
         .join(ChannelSettings, on=(ChannelSettings.user == Notification.recipient), attr="settings")
         .switch(Notification)
         .join(User, on=(User.id == Notification.recipient), attr="recipient")
@@ -176,7 +178,7 @@ def _subject(text: str) -> str:
 
 def _headline(notification: Notification) -> str:
     """"周敏 提到了你"; notifications without an actor (reminders) show the label alone."""
-    label = kind_label(notification.kind)
+    label = kind_label(notification.kind, getattr(notification, "outcome", None))
     if notification.actor_id and notification.actor:
         return _("%(actor)s %(label)s", actor=notification.actor.display_name, label=label)
     return label
@@ -232,7 +234,7 @@ def due_digests(now: dt.datetime | None = None) -> list[ChannelSettings]:
 def digest_items(user_id: int, since: dt.datetime | None, until: dt.datetime):
     """Notifications of ``user_id`` created in (since, until] and unread at ``until``, newest first."""
     Actor = User.alias()
-    query = (Notification.select(Notification, Actor.id, Actor.display_name)
+    query = (Notification.select(Notification, Actor.id, Actor.display_name, outcome())
              .join(Actor, JOIN.LEFT_OUTER, on=(Notification.actor == Actor.id), attr="actor")
              .where((Notification.recipient == user_id) & (Notification.created_at <= until)
                     & (Notification.read_at.is_null() | (Notification.read_at > until))))
@@ -405,7 +407,7 @@ def message_for(delivery: Delivery) -> tuple[str, str]:
         subject, body = _digest_for(delivery)
     else:
         Actor = User.alias()
-        notification = (Notification.select(Notification, Actor.id, Actor.display_name)
+        notification = (Notification.select(Notification, Actor.id, Actor.display_name, outcome())
                         .join(Actor, JOIN.LEFT_OUTER, on=(Notification.actor == Actor.id), attr="actor")
                         .where(Notification.id == delivery.notification_id).get())
         subject, body = notification_message(notification)

@@ -1,7 +1,7 @@
 """What a notification is called and where it points: kind labels and target URLs.
 
 Used by the inbox views and by the delivery rules (absolute links for e-mail and
-robots). Imports only Flask, werkzeug and the inbox model constants.
+robots). Imports only Flask, werkzeug and the inbox and approval model constants.
 """
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
+from office.models.approvals import APPROVED, REJECTED, WITHDRAWN
 from office.models.inbox import (
     KIND_APPROVAL_CC,
     KIND_APPROVAL_DECIDED,
@@ -56,6 +57,13 @@ KIND_LABELS = {
     KIND_ORDER_LOGISTICS: _l("logistics exception"),
 }
 
+# A decided approval says how it ended (the row's ``outcome``, office/inbox/queries.py).
+OUTCOME_LABELS = {
+    (KIND_APPROVAL_DECIDED, APPROVED): _l("approved your request"),
+    (KIND_APPROVAL_DECIDED, REJECTED): _l("rejected your request"),
+    (KIND_APPROVAL_DECIDED, WITHDRAWN): _l("withdrew a request"),
+}
+
 # target_type -> (endpoint, name of the id argument or None).
 TARGETS = {
     "post": ("feed.show", "post_id"),
@@ -67,9 +75,10 @@ TARGETS = {
 }
 
 
-def kind_label(kind: str) -> str:
-    """The translated words for ``kind``; an unknown kind shows as itself."""
-    label = KIND_LABELS.get(kind)
+def kind_label(kind: str, outcome: str | None = None) -> str:
+    """The translated words for ``kind`` (and, for a decided approval, its ``outcome``);
+    an unknown kind shows as itself."""
+    label = OUTCOME_LABELS.get((kind, outcome)) or KIND_LABELS.get(kind)
     return str(label) if label is not None else kind
 
 

@@ -14,15 +14,16 @@ from office.models.inbox import INBOX_CHANGED, Notification
 
 
 def notify(recipient_ids, kind: str, target_type: str, target_id: int, actor_id: int | None = None,
-           excerpt: str = "") -> list[int]:
+           excerpt: str = "", now=None) -> list[int]:
     """One unread notification per recipient (the actor never notifies themselves).
 
-    Returns the ids of the rows written, in recipient order.
+    ``now`` (naive UTC) is the rule's clock when it has one. Returns the ids of the rows
+    written, in recipient order.
     """
     recipients = [rid for rid in dict.fromkeys(recipient_ids) if rid and rid != actor_id]
     if not recipients:
         return []
-    now = utcnow()
+    now = now or utcnow()
     excerpt = " ".join((excerpt or "").split())[:200]
     ids = []
     for recipient_id in recipients:
@@ -49,6 +50,21 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
         changed = query.execute()
         if changed:
             publish_badges([user_id])
+    return changed
+
+
+def mark_handled(user_id: int, target_type: str, target_id: int) -> int:
+    """Mark ``user_id``'s unread notifications about one thing read, because they just acted
+    on it (approved the request, confirmed the notice...): the inbox should not keep asking.
+
+    Call inside the action's transaction, so the action and the cleared items commit together;
+    the badge moves on open pages when any changed. Returns how many were marked.
+    """
+    changed = Notification.update(read_at=utcnow()).where(
+        (Notification.recipient == user_id) & Notification.read_at.is_null()
+        & (Notification.target_type == target_type) & (Notification.target_id == target_id)).execute()
+    if changed:
+        publish_badges([user_id])
     return changed
 
 

@@ -1,10 +1,26 @@
-"""List queries for the inbox and the delivery failures; they return unevaluated queries."""
+"""List queries for the inbox and the delivery failures; they return unevaluated queries.
+
+Each notification row carries ``outcome``: for a decided approval, how it ended (approved,
+rejected, withdrawn), so the inbox says so instead of "decided an approval".
+"""
 from __future__ import annotations
 
 from peewee import JOIN
 
-from office.models.inbox import DELIVERY_FAILED, Delivery, Notification
+from office.models.approvals import ApprovalRequest
+from office.models.inbox import DELIVERY_FAILED, KIND_APPROVAL_DECIDED, Delivery, Notification
 from office.models.people import User
+
+
+def outcome():
+    """A column for Notification queries: the status of the approval a decided-approval row
+    points at (final: approved, rejected, withdrawn), else NULL. A scalar subquery, so a page
+    stays one query; read the status now rather than storing it, as old rows have none."""
+    Target = ApprovalRequest.alias()
+    return (Target.select(Target.status)
+            .where((Notification.kind == KIND_APPROVAL_DECIDED) & (Notification.target_type == "approval")
+                   & (Target.id == Notification.target_id))
+            .alias("outcome"))
 
 
 def inbox(user_id: int, unread_only: bool = False, before: int | None = None):
@@ -14,7 +30,7 @@ def inbox(user_id: int, unread_only: bool = False, before: int | None = None):
     someone pages, which would shift OFFSET pages.
     """
     Actor = User.alias()
-    query = (Notification.select(Notification, Actor.id, Actor.display_name)
+    query = (Notification.select(Notification, Actor.id, Actor.display_name, outcome())
              .join(Actor, JOIN.LEFT_OUTER, on=(Notification.actor == Actor.id), attr="actor")
              .where(Notification.recipient == user_id))
     if unread_only:

@@ -7,6 +7,9 @@ from office.models.base import BaseModel, utcnow
 from office.models.feed import Post
 from office.models.people import Department, User
 
+# Live event kind (models/live.py): a notice's confirmations changed (subject: the notice).
+NOTICE_CHANGED = "notice_changed"
+
 
 class Notice(BaseModel):
     author = ForeignKeyField(User, backref="notices", on_delete="RESTRICT")

@@ -12,18 +12,20 @@ import operator
 from dataclasses import dataclass, field
 from functools import reduce
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from peewee import Expression, IntegrityError
+from peewee import Expression, IntegrityError, fn
 
 from office.audit.trail import record
-from office.db import db
+from office.db import atomic_for_update, db, locked
 from office.departments.tree import descendant_ids
 from office.feed.visibility import department_chain
-from office.inbox.notify import notify
+from office.inbox.notify import mark_handled, notify
+from office.live.events import publish as publish_event
 from office.markup import render
 from office.models.base import utcnow
-from office.models.inbox import KIND_NOTICE
-from office.models.notices import Notice, NoticeConfirmation, NoticeDepartment
+from office.models.inbox import KIND_NOTICE, KIND_REMIND, Notification
+from office.models.notices import NOTICE_CHANGED, Notice, NoticeConfirmation, NoticeDepartment
 from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, ROLE_HEAD, Department, User
 from office.rules import RuleError
 
@@ -181,14 +183,64 @@ def confirm(notice: Notice, user: User, department_ids) -> bool:
         raise NoticeError(_l("This notice does not ask for confirmation."))
     if not is_recipient(user, notice, department_ids):
         raise NoticeError(_l("This notice was not sent to you."))
-    try:
-        # A savepoint, so the unique violation of a concurrent click leaves the
-        # surrounding transaction (if any) usable on PostgreSQL.
-        with db.atomic():
-            NoticeConfirmation.create(notice=notice.id, user=user.id)
-    except IntegrityError:
-        return False
-    return True
+    with db.atomic():
+        try:
+            # A savepoint, so the unique violation of a concurrent click leaves the
+            # surrounding transaction usable on PostgreSQL.
+            with db.atomic():
+                NoticeConfirmation.create(notice=notice.id, user=user.id)
+        except IntegrityError:
+            created = False
+        else:
+            created = True
+            # The author's open page redraws its 已读 x/y (office/notices/live.py).
+            publish_event(NOTICE_CHANGED, notice.id)
+        # Confirming is handling the notice: its inbox items are read in the same commit.
+        mark_handled(user.id, TARGET_TYPE, notice.id)
+    return created
+
+
+def unconfirmed_ids(notice: Notice) -> list[int]:
+    """Today's recipients (active, in the audience, not the author) who have not confirmed, in id order."""
+    department_ids = [] if notice.to_everyone else [
+        d for (d,) in NoticeDepartment.select(NoticeDepartment.department)
+        .where(NoticeDepartment.notice == notice.id).tuples()]
+    confirmed = {u for (u,) in NoticeConfirmation.select(NoticeConfirmation.user)
+                 .where(NoticeConfirmation.notice == notice.id).tuples()}
+    return [u for u in recipient_ids(notice.to_everyone, department_ids, notice.author_id) if u not in confirmed]
+
+
+def remind_unread(notice_id: int, user: User, now: dt.datetime | None = None) -> list[int]:
+    """提醒未读: one "asks you to read this" notification to each recipient who has not
+    confirmed, at most once per NOTICE_REMIND_MINUTES per notice; returns their ids.
+
+    The last reminder is the newest such notification about the notice, so no column is
+    needed; the notice row is locked so two clicks at once send one reminder.
+    Raises NoticeError: not the author or an admin, no confirmation asked, expired,
+    everyone confirmed, or reminded too recently (saying how long to wait).
+    """
+    now = now or utcnow()
+    gap = dt.timedelta(minutes=current_app.config["NOTICE_REMIND_MINUTES"])
+    with atomic_for_update():
+        notice = locked(Notice.select().where(Notice.id == notice_id)).get()
+        if not can_manage(user, notice):
+            raise NoticeError(_l("Only the author or an administrator can send reminders."))
+        if not notice.needs_confirmation:
+            raise NoticeError(_l("This notice does not ask for confirmation."))
+        if is_expired(notice, now):
+            raise NoticeError(_l("This notice has expired."))
+        last = (Notification.select(fn.MAX(Notification.created_at))
+                .where((Notification.kind == KIND_REMIND) & (Notification.target_type == TARGET_TYPE)
+                       & (Notification.target_id == notice.id)).scalar())
+        if last is not None and now - last < gap:
+            wait = int((gap - (now - last)).total_seconds() // 60) + 1
+            raise NoticeError(_l("You reminded them recently; you can remind again in %(n)d minutes.", n=wait))
+        waiting = unconfirmed_ids(notice)
+        if not waiting:
+            raise NoticeError(_l("Everyone has confirmed; nobody to remind."))
+        ids = notify(waiting, KIND_REMIND, TARGET_TYPE, notice.id, actor_id=user.id, excerpt=notice.title,
+                     now=now)
+    return ids
 
 
 def set_pinned(notice: Notice, pinned: bool) -> None:

@@ -1,5 +1,5 @@
-"""Views for /notices: the list, publishing, one notice with read confirmation and statistics,
-pinning and expiring.
+"""Views for /notices: the list, publishing, one notice with read confirmation and statistics
+(kept current by the live stream, view=notice), reminding the unread, pinning and expiring.
 
 A notice the user may not read is a 404 on every URL (page or partial), so its
 existence does not leak; a readable notice the user may not change is a 403.
@@ -17,16 +17,20 @@ from office.access import role_required
 from office.departments.tree import choices
 from office.errors import toast
 from office.models.base import utcnow
-from office.notices import publishing
+from office.live import registry
+from office.live.events import latest_id
+from office.notices import live, publishing
 from office.notices.forms import NoticeForm
+from office.notices.pages import notice_context
 from office.notices.publishing import PUBLISHER_ROLES, NoticeError
-from office.notices.queries import confirmation_stats, notice_departments, notice_list, visible_notice
+from office.notices.queries import notice_departments, notice_list, visible_notice
 from office.pagination import paginate
 
 # A module import: tasks.notify may be mid-import when the huey consumer loads this package.
 from tasks import notify as notify_tasks
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
+registry.register(bp, "notices", kinds=live.KINDS, args=live.ARGS, render=live.render)
 
 
 def _notice_or_404(notice_id: int):
@@ -37,20 +41,7 @@ def _notice_or_404(notice_id: int):
 
 
 def _context(notice) -> dict:
-    """Everything show.html and its partials need: one query for the audience, three for statistics."""
-    user = me()
-    audience = [] if notice.to_everyone else notice_departments(notice.id)
-    stats = None
-    if notice.needs_confirmation and publishing.can_see_stats(user, notice):
-        stats = confirmation_stats(notice, audience)
-    return {
-        "notice": notice,
-        "audience": audience,
-        "recipient": publishing.is_recipient(user, notice, [d.id for d in audience]),
-        "stats": stats,
-        "can_manage": publishing.can_manage(user, notice),
-        "now": utcnow(),
-    }
+    return notice_context(me(), notice)
 
 
 @bp.route("/")
@@ -103,9 +94,35 @@ def create():
 @login_required
 def show(notice_id: int):
     """GET: one notice; the confirm button for its recipients; statistics for its author,
-    admins and directors. htmx gets ``#notice-<id>`` alone."""
+    admins and directors, kept current by the live stream. htmx gets ``#notice-<id>`` alone."""
+    live_after = latest_id()  # before reading, so no confirmation falls between the page and the stream
     notice = _notice_or_404(notice_id)
-    return htmx.render("notices/show.html", partial="notices/_notice.html", **_context(notice))
+    return htmx.render("notices/show.html", partial="notices/_notice.html", live_after=live_after,
+                       live_args={"view": "notice", "notice": notice.id}, **_context(notice))
+
+
+@bp.route("/<int:notice_id>/remind", methods=["POST"])
+@login_required
+def remind(notice_id: int):
+    """POST (author, admins): 提醒未读, notify the recipients who have not confirmed, at most
+    once per NOTICE_REMIND_MINUTES. htmx: the statistics (``#notice-<id>-stats``) saying how
+    many were reminded, or a toast with the reason (422); otherwise 303 to the notice with a flash.
+    """
+    notice = _notice_or_404(notice_id)
+    try:
+        ids = publishing.remind_unread(notice.id, me())
+    except NoticeError as error:
+        if htmx.is_htmx():
+            return toast(str(error), 422)
+        flash(str(error), "error")
+        return htmx.redirect(url_for("notices.show", notice_id=notice.id))
+    if ids:
+        notify_tasks.deliver_notifications(ids)
+    message = _("Reminded %(n)d people who have not confirmed.", n=len(ids))
+    if not htmx.is_partial():
+        flash(message, "success")
+        return htmx.redirect(url_for("notices.show", notice_id=notice.id))
+    return htmx.render("notices/_stats.html", reminded=message, **_context(notice))
 
 
 @bp.route("/<int:notice_id>/confirm", methods=["POST"])

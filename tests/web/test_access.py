@@ -105,7 +105,7 @@ def test_the_list_covers_every_admin_endpoint(app):
                  "feed.create", "feed.show", "feed.card", "feed.edit", "feed.delete", "feed.comment", "feed.like",
                  "feed.confirm", "feed.attachment", "feed.search", "feed.suggest", "live.stream",
                  "inbox.index", "inbox.read", "inbox.read_all", "inbox.settings",
-                 "notices.index", "notices.create", "notices.show", "notices.confirm", "notices.pin",
+                 "notices.index", "notices.create", "notices.show", "notices.confirm", "notices.remind", "notices.pin",
                  "notices.expire", "memos.index", "memos.create", "memos.delete"} | MAINLINE_ENDPOINTS | OTHER_ENDPOINTS
     signed_in |= {"approvals.index", "approvals.new", "approvals.create", "approvals.preview", "approvals.show",
                   "approvals.act", "approvals.resubmit", "approvals.file", "approvals.quick", "approvals.export",

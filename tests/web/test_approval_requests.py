@@ -337,6 +337,65 @@ def test_withdraw(client, auth, org):
     assert _open_user_ids(request.id) == []
 
 
+def _unread(user, request_id):
+    return Notification.select().where((Notification.recipient == user.id) & Notification.read_at.is_null()
+                                       & (Notification.target_type == "approval")
+                                       & (Notification.target_id == request_id)).count()
+
+
+@pytest.mark.parametrize("action,data", [
+    ("approve", {}),
+    ("reject", {"comment": "预算超了"}),
+    ("return", {"comment": "金额降到 5000 以下"}),
+    ("transfer", {"comment": "我出差"}),
+])
+def test_acting_on_a_request_clears_its_inbox_items_and_moves_the_badge(client, auth, org, action, data):
+    from office.live.events import latest_id
+    from office.models.inbox import INBOX_CHANGED
+    from office.models.live import LiveEvent
+
+    request = engine.submit(_template("ad_spend"), org["staff"], AD).request
+    engine.urge(request.id, org["staff"])  # a second item about the same request
+    other = engine.submit(_template("ad_spend"), org["staff"], AD).request  # untouched
+    assert _unread(org["head_tmall"], request.id) == 2
+    if action == "transfer":
+        data = {**data, "person": str(org["deputy"].id)}
+    start = latest_id()
+    auth.login(org["head_tmall"])
+    assert _act(client, request.id, action, **data).status_code == 303
+    assert _unread(org["head_tmall"], request.id) == 0
+    assert _unread(org["head_tmall"], other.id) == 1
+    assert LiveEvent.select().where((LiveEvent.id > start) & (LiveEvent.kind == INBOX_CHANGED)
+                                    & (LiveEvent.user_id == org["head_tmall"].id)).exists()
+    page = client.get("/inbox/").get_data(as_text=True)
+    assert page.count('class="inbox-item unread"') == 1
+
+
+def test_initiator_handling_a_returned_request_clears_it_too(client, auth, org):
+    request = engine.submit(_template("ad_spend"), org["staff"], AD).request
+    engine.return_to_initiator(request.id, org["head_tmall"], "金额降到 5000 以下")
+    assert _unread(org["staff"], request.id) == 1
+    auth.login(org["staff"])
+    assert client.post(f"/approvals/{request.id}/resubmit", data={**AD, "amount": "4000"}).status_code == 303
+    assert _unread(org["staff"], request.id) == 0
+
+
+def test_the_inbox_says_how_a_request_ended(app, client, auth, org):
+    approved = engine.submit(_template("ad_spend"), org["staff"], {**AD, "amount": "100"}).request
+    engine.approve(approved.id, org["head_tmall"])
+    rejected = engine.submit(_template("ad_spend"), org["staff"], AD).request
+    engine.reject(rejected.id, org["head_tmall"], "预算超了")
+    withdrawn = engine.submit(_template("ad_spend"), org["staff"], AD).request
+    engine.withdraw(withdrawn.id, org["staff"])
+    auth.login(org["staff"])
+    page = client.get("/inbox/").get_data(as_text=True)
+    assert _t(app, "decided an approval") not in page
+    assert _t(app, "approved your request") in page and _t(app, "rejected your request") in page
+    _as(client, auth, org["head_tmall"])
+    page = client.get("/inbox/").get_data(as_text=True)
+    assert _t(app, "withdrew a request") in page and _t(app, "decided an approval") not in page
+
+
 def test_urge_is_rate_limited(client, auth, org):
     request = engine.submit(_template("ad_spend"), org["staff"], AD).request
     auth.login(org["staff"])

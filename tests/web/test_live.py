@@ -221,3 +221,26 @@ def test_ids_are_never_reused(app, people):
     LiveEvent.delete().execute()
     create_post(people["writer"], "再来")
     assert latest_id() > last
+
+
+def test_the_author_s_notice_page_counts_confirmations_live(client, auth, people):
+    from office.models.notices import NoticeConfirmation
+    from office.notices.publishing import confirm, publish
+
+    author = make_user("zhengli", role="head", department=people["ops"], display_name="郑丽")
+    notice = publish(author, "双11值班", "正文", [people["ops"].id], needs_confirmation=True).notice
+    auth.login(author)
+    page = client.get(f"/notices/{notice.id}").get_data(as_text=True)
+    assert f"view=notice&amp;notice={notice.id}" in page or f"view=notice&notice={notice.id}" in page
+    start = latest_id()
+    assert confirm(notice, people["writer"], [people["ops"].id])
+    body = poll(client, start, view="notice", notice=notice.id).get_data()
+    assert f'id="notice-{notice.id}-stats"' in body and 'hx-swap-oob="true"' in body
+    assert NoticeConfirmation.select().count() == 1
+    assert "1 位接收人中已有 1 位确认" in body  # 已读 1/1 (the author is not a recipient)
+    assert "王磊" not in body.split("<tbody>")[1]  # confirmed: no longer among those pending
+    # Another notice's page, or a reader who may not see the statistics, gets nothing.
+    assert f'id="notice-{notice.id}-stats"' not in poll(client, start, view="notice", notice=notice.id + 1).get_data()
+    auth.logout()
+    auth.login(people["writer"])
+    assert "notice-" not in poll(client, start, view="notice", notice=notice.id).get_data()

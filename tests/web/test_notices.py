@@ -9,7 +9,7 @@ from playhouse.test_utils import assert_query_count
 
 from office.models.audit import AuditEvent
 from office.models.base import utcnow
-from office.models.inbox import KIND_NOTICE, Notification
+from office.models.inbox import KIND_NOTICE, KIND_REMIND, Notification
 from office.models.notices import Notice, NoticeConfirmation, NoticeDepartment
 from office.notices.publishing import NOTICE_PUBLISHED, publish
 from office.notices.queries import confirmation_stats, notice_departments, pinned_notices
@@ -313,6 +313,27 @@ def test_confirm_without_javascript_is_idempotent(client, auth, org, notices):
     assert f'action="/notices/{notice.id}/confirm"' not in page and 'class="confirmed"' in page
 
 
+def test_confirming_clears_the_notice_from_my_inbox_and_moves_the_badge(client, auth, org, notices):
+    from office.live.events import latest_id
+    from office.models.inbox import INBOX_CHANGED
+    from office.models.live import LiveEvent
+
+    notice = notices["service"]
+
+    def unread(target_id):
+        return Notification.select().where((Notification.recipient == org["agent"].id)
+                                           & Notification.read_at.is_null() & (Notification.target_type == "notice")
+                                           & (Notification.target_id == target_id)).count()
+
+    assert unread(notice.id) == 1 and unread(notices["everyone"].id) == 1
+    start = latest_id()
+    auth.login(org["agent"])
+    assert hx(client, "post", f"/notices/{notice.id}/confirm", target=f"notice-{notice.id}-confirm").status_code == 200
+    assert unread(notice.id) == 0 and unread(notices["everyone"].id) == 1
+    assert LiveEvent.select().where((LiveEvent.id > start) & (LiveEvent.kind == INBOX_CHANGED)
+                                    & (LiveEvent.user_id == org["agent"].id)).exists()
+
+
 def test_confirm_with_htmx_returns_the_partial(client, auth, org, notices):
     auth.login(org["agent"])
     notice = notices["service"]
@@ -343,6 +364,71 @@ def test_confirm_refused_for_non_recipients(client, auth, org, notices, who, not
     response = hx(client, "post", f"/notices/{notice.id}/confirm", target=f"notice-{notice.id}-confirm")
     assert response.status_code == 403 and response.headers["HX-Retarget"] == "#toasts"
     assert NoticeConfirmation.select().count() == 0
+
+
+# --- reminding the unread --------------------------------------------------------------------
+
+def _reminded(notice_id) -> list[int]:
+    return sorted(n.recipient_id for n in Notification.select().where(
+        (Notification.kind == KIND_REMIND) & (Notification.target_type == "notice")
+        & (Notification.target_id == notice_id)))
+
+
+def test_the_author_reminds_those_who_have_not_confirmed_once_an_hour(client, auth, org, notices):
+    from office.notices.publishing import remind_unread
+
+    notice = notices["service"]
+    confirmed = make_user("lijie", department=org["presale"], display_name="李杰")
+    NoticeConfirmation.create(notice=notice.id, user=confirmed.id)
+    auth.login(org["head"])
+    page = client.get(f"/notices/{notice.id}").get_data(as_text=True)
+    assert f'action="/notices/{notice.id}/remind"' in page
+    response = client.post(f"/notices/{notice.id}/remind")
+    assert response.status_code == 303 and response.headers["Location"] == f"/notices/{notice.id}"
+    assert _reminded(notice.id) == [org["agent"].id]  # not the one who confirmed, not the author
+    assert "已提醒 1 位" in client.get(f"/notices/{notice.id}").get_data(as_text=True)
+    # Again within the hour: refused with how long to wait, nobody notified twice.
+    again = hx(client, "post", f"/notices/{notice.id}/remind", target=f"notice-{notice.id}-stats")
+    assert again.status_code == 422 and again.headers["HX-Retarget"] == "#toasts"
+    assert "刚提醒过" in again.get_data(as_text=True) and "60 分钟" in again.get_data(as_text=True)
+    plain = client.post(f"/notices/{notice.id}/remind")
+    assert plain.status_code == 303 and "刚提醒过" in client.get(plain.headers["Location"]).get_data(as_text=True)
+    assert _reminded(notice.id) == [org["agent"].id]
+    # An hour later it works again.
+    later = utcnow() + dt.timedelta(minutes=61)
+    assert len(remind_unread(notice.id, org["head"], now=later)) == 1
+    assert _reminded(notice.id) == [org["agent"].id, org["agent"].id]
+
+
+def test_remind_with_htmx_returns_the_statistics_saying_so(client, auth, org, notices):
+    notice = notices["service"]
+    auth.login(org["head"])
+    response = hx(client, "post", f"/notices/{notice.id}/remind", target=f"notice-{notice.id}-stats")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body
+    assert f'id="notice-{notice.id}-stats"' in body and "已提醒 1 位" in body
+
+
+@pytest.mark.parametrize("who", ["agent", "director"])
+def test_only_the_author_and_admins_remind(client, auth, org, notices, who):
+    notice = notices["service"]
+    auth.login(org[who])
+    page = client.get(f"/notices/{notice.id}").get_data(as_text=True)
+    assert f'action="/notices/{notice.id}/remind"' not in page
+    response = hx(client, "post", f"/notices/{notice.id}/remind", target=f"notice-{notice.id}-stats")
+    assert response.status_code == 422 and response.headers["HX-Retarget"] == "#toasts"
+    assert _reminded(notice.id) == []
+
+
+def test_nothing_to_remind_when_everyone_confirmed(client, auth, org, notices):
+    notice = notices["service"]
+    NoticeConfirmation.create(notice=notice.id, user=org["agent"].id)
+    auth.login(org["head"])
+    page = client.get(f"/notices/{notice.id}").get_data(as_text=True)
+    assert f'action="/notices/{notice.id}/remind"' not in page
+    response = hx(client, "post", f"/notices/{notice.id}/remind", target=f"notice-{notice.id}-stats")
+    assert response.status_code == 422 and "无需提醒" in response.get_data(as_text=True)
+    assert _reminded(notice.id) == []
 
 
 # --- statistics ------------------------------------------------------------------------------
