@@ -4,8 +4,8 @@ A node cannot start (or finish) before the nodes it depends on are done. Moves
 are conditional updates (``WHERE status = ...``), so two people pressing "done"
 at once record it once. Finishing fixes ``actual_hours`` (started to done), which
 is what plan-vs-actual reads; a clock reading of nothing (finish pressed right after
-start) is not taken as an actual: the person is asked (``ActualNeeded``). Imports models, office.inbox.notify and the
-mainline rules; never views or tasks.
+start) is not taken as an actual: the person is asked (``ActualNeeded``). Imports
+models, office.inbox.notify and the mainline rules; never views or tasks.
 """
 from __future__ import annotations
 
