@@ -3,8 +3,9 @@
 A node cannot start (or finish) before the nodes it depends on are done. Moves
 are conditional updates (``WHERE status = ...``), so two people pressing "done"
 at once record it once. Finishing fixes ``actual_hours`` (started to done), which
-is what plan-vs-actual reads. Imports models, office.inbox.notify and the
-mainline rules; never views or tasks.
+is what plan-vs-actual reads; a clock reading of nothing (finish pressed right after
+start) is not taken as an actual: the person is asked (``ActualNeeded``). Imports
+models, office.inbox.notify and the mainline rules; never views or tasks.
 """
 from __future__ import annotations
 
@@ -37,6 +38,34 @@ HOURS_MAX = 10000
 
 class NodeError(RuleError):
     default_field = "title"
+
+
+class ActualNeeded(NodeError):
+    """Finished right after it was started: the clock knows nothing of the work, so ask."""
+    default_field = "actual_hours"
+
+
+# Under this many seconds from start to finish the clock reads 0 h (hours are kept to 0.1): the
+# person pressed start and finish together, typically after doing the work. Recording 0 h would
+# show the whole plan as saved ("节省 8 h") in the figures the director reads, so such a finish
+# asks for the real hours; left empty, the actual is unknown and stays out of plan vs actual.
+# A director trusts a figure only if it comes from a real start and finish or from the person
+# who did the work, never one the software made up (not 0 h, and not the planned hours either).
+MEASURED_MIN_SECONDS = 180
+
+
+def parse_actual(value) -> float | None:
+    """Hours typed on the finish form: None for empty (unknown), else 0 < hours ≤ HOURS_MAX."""
+    text = str(value if value is not None else "").strip().replace("，", ".").replace(",", ".")
+    if not text:
+        return None
+    try:
+        hours = float(text)
+    except ValueError:
+        raise ActualNeeded(_l("Actual hours must be a number.")) from None
+    if not 0 < hours <= HOURS_MAX:
+        raise ActualNeeded(_l("Actual hours must be more than 0 and at most %(n)d.", n=HOURS_MAX))
+    return round(hours, 1)
 
 
 def hours_between(start: dt.datetime, end: dt.datetime) -> float:
@@ -198,18 +227,32 @@ def start_node(node: Node, by: User, now: dt.datetime | None = None) -> tuple[bo
     return bool(changed), ids
 
 
-def finish_node(node: Node, by: User, now: dt.datetime | None = None) -> tuple[bool, list[int]]:
-    """todo or doing → done, fixing the actual hours (unknown when it never started).
+def finish_node(node: Node, by: User, now: dt.datetime | None = None, actual_hours=None,
+                answered: bool = False) -> tuple[bool, list[int]]:
+    """todo or doing → done, fixing the actual hours: measured from the start, unknown when it
+    never started. Finished within MEASURED_MIN_SECONDS of its start, it raises ActualNeeded
+    unless ``answered`` (the person's ``actual_hours``, empty for unknown); a real measurement
+    is kept over an answer.
 
     Owners of nodes that were waiting for this one hear they can start.
     """
     now = now or utcnow()
+    typed = parse_actual(actual_hours) if answered else None
     with atomic_for_update():
         _refuse_if_waiting(node)
         current = Node.get_by_id(node.id)
         if current.status == NODE_DONE:
             return False, []
-        actual = hours_between(current.started_at, now) if current.started_at else None
+        measured = (current.started_at is not None
+                    and (now - current.started_at).total_seconds() >= MEASURED_MIN_SECONDS)
+        if measured:
+            actual = hours_between(current.started_at, now)  # the clock wins over a typed answer
+        elif answered:
+            actual = typed
+        elif current.started_at is None:
+            actual = None  # never started: unknown, left out of plan vs actual
+        else:
+            raise ActualNeeded(_l("Started less than 3 minutes ago: how many hours did it really take?"))
         changed = Node.update(status=NODE_DONE, done_at=now, actual_hours=actual).where(
             (Node.id == node.id) & (Node.status == current.status)).execute()
         if not changed:

@@ -38,6 +38,10 @@ class Figures:
     planned: float = 0  # every node
     planned_done: float = 0  # done nodes with a known actual
     actual: float = 0
+    # Done nodes whose actual is unknown (never started, or a same-minute finish left blank):
+    # left out of actual and over, so savings come only from real data; the board says how many.
+    # (Counted by the board; the overview's summed figures do not show plan vs actual.)
+    unknown: int = 0
 
     @property
     def percent(self) -> int:
@@ -56,6 +60,8 @@ class Figures:
             if node.actual_hours is not None:
                 self.planned_done += node.planned_hours or 0
                 self.actual += node.actual_hours
+            else:
+                self.unknown += 1
         elif node.due_date and node.due_date < today:
             self.overdue += 1
 

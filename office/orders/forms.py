@@ -45,6 +45,7 @@ class DeskFilterForm(Form):
     platform = SelectField(_l("Platform"), validators=[Optional()])
     priority = BooleanField(_l("Urgent only"))
     logistics = BooleanField(_l("Logistics exceptions only"))
+    mergeable = BooleanField(_l("Mergeable only"))
 
     def set_choices(self, shops) -> None:
         self.queue.choices = [("", _l("All queues"))] + [(q, label) for q, label in QUEUE_LABELS.items()]

@@ -359,18 +359,29 @@ def _can_merge(order: Order) -> bool:
             and order.merged_into_id is None)
 
 
+def can_merge_where(model=Order):
+    """``_can_merge`` as SQL over ``model`` (Order or an alias of it): the desk's flag uses it."""
+    return (model.status.in_(UNSHIPPED) & model.paid_at.is_null(False) & (model.queue != QUEUE_EXCEPTION)
+            & model.merged_into.is_null())
+
+
+def same_merge_key_where(model, other):
+    """``_merge_key(model) == _merge_key(other)`` as SQL, ``other`` an Order row or (for a
+    correlated subquery) the outer query's model."""
+    return ((model.shop == other.shop_id if isinstance(other, Order) else model.shop == other.shop)
+            & (model.buyer_nick == other.buyer_nick) & (model.receiver_name == other.receiver_name)
+            & (model.receiver_phone == other.receiver_phone) & (model.receiver_address == other.receiver_address))
+
+
 def mergeable(order: Order) -> list[Order]:
     """Other orders ``order`` could be merged with: unshipped (to review / to ship), paid, not
     in the exception queue, of the same shop, buyer nick, receiver name, phone and address.
     Oldest payment first; empty when ``order`` itself cannot be merged."""
     if not _can_merge(order):
         return []
-    shop_id, buyer, name, phone, address = _merge_key(order)
     return list(Order.select().where(
-        (Order.id != order.id) & (Order.shop == shop_id) & (Order.buyer_nick == buyer)
-        & (Order.receiver_name == name) & (Order.receiver_phone == phone) & (Order.receiver_address == address)
-        & Order.status.in_(UNSHIPPED) & Order.paid_at.is_null(False) & (Order.queue != QUEUE_EXCEPTION)
-        & Order.merged_into.is_null()).order_by(Order.paid_at, Order.id))
+        (Order.id != order.id) & same_merge_key_where(Order, order) & can_merge_where(Order))
+        .order_by(Order.paid_at, Order.id))
 
 
 def _money(value) -> Decimal:

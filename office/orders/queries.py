@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from peewee import JOIN, SQL, Select, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from office.models import orders as m
 from office.models.orders import Order, OrderEvent, OrderLine, RoutingRule, Shop
 from office.models.people import User
 from office.orders.access import can_see_customer_data, can_work_orders, mask_phone
+from office.orders.lifecycle import can_merge_where, same_merge_key_where
 
 PAGE_SIZE = 30
 LOOKUP_LIMIT = 50
@@ -36,6 +37,7 @@ class DeskFilter:
     platform: str = ""
     priority: bool = False
     logistics: bool = False
+    mergeable: bool = False  # only orders that could be merged with another (lifecycle.mergeable)
 
     def args(self) -> dict:
         """The filter as URL arguments, to keep it in tab links, paging and forms."""
@@ -50,6 +52,8 @@ class DeskFilter:
             args["priority"] = "1"
         if self.logistics:
             args["logistics"] = "1"
+        if self.mergeable:
+            args["mergeable"] = "1"
         return args
 
 
@@ -68,7 +72,18 @@ def _filtered(query: Select, desk: DeskFilter) -> Select:
         query = query.where(Order.is_priority)
     if desk.logistics:
         query = query.where(Order.logistics_issue != "")
+    if desk.mergeable:
+        query = query.where(can_merge_where(Order) & fn.EXISTS(_merge_partners(SQL("1"))))
     return query
+
+
+def _merge_partners(*columns) -> Select:  # columns: SQL("1") or a count, never the alias's fields
+    """The orders the outer query's order could be merged with (lifecycle.mergeable's rule), as
+    a correlated subquery: the desk flags them without a query of its own. The other order's
+    buyer nick is indexed, so each row costs an index probe."""
+    other = Order.alias("merge_other")
+    return other.select(*columns).where(
+        (other.id != Order.id) & same_merge_key_where(other, Order) & can_merge_where(other))
 
 
 def desk_orders(user: User, order_status: str, desk: DeskFilter, before: int | None = None,
@@ -76,7 +91,7 @@ def desk_orders(user: User, order_status: str, desk: DeskFilter, before: int | N
     """Orders on the desk for ``user``: newest first (keyset paging by id, ``before``), with
     their shop joined. ``order_status`` is one of TABS; nothing for someone who may not work
     orders."""
-    query = Order.select(Order, Shop).join(Shop, on=(Order.shop == Shop.id), attr="shop")
+    query = _with_merges(Order.select(Order, Shop).join(Shop, on=(Order.shop == Shop.id), attr="shop"))
     if not can_work_orders(user):
         return _nothing(query)
     if order_status != TAB_ALL:
@@ -84,6 +99,17 @@ def desk_orders(user: User, order_status: str, desk: DeskFilter, before: int | N
     if before:
         query = query.where(Order.id < before)
     return _filtered(query, desk).order_by(Order.id.desc()).limit(limit)
+
+
+def _with_merges(query: Select) -> Select:
+    """Adds to each order row, in the same query, ``merge_partners`` (how many orders it could be
+    merged with, 0 when it cannot merge) and ``merged_target`` (the order a merge closed it
+    into: id and number, or None), so a list row can say 可合并 or 已合并到 #….
+    ``query`` selects Order (and may have joined others)."""
+    target = Order.alias("merged_target")
+    partners = Case(None, [(can_merge_where(Order), _merge_partners(fn.COUNT(SQL("*"))))], 0)
+    return (query.select_extend(partners.alias("merge_partners"), target.id, target.order_no)
+            .switch(Order).join(target, JOIN.LEFT_OUTER, on=(Order.merged_into == target.id), attr="merged_target"))
 
 
 def status_counts(user: User, desk: DeskFilter) -> dict[str, int]:
@@ -172,7 +198,7 @@ def lookup(text: str, user: User, limit: int = LOOKUP_LIMIT) -> Select:
     Nothing for empty text or for someone who may not work orders.
     """
     text = " ".join(text.split())[:80]
-    query = (Order.select(Order, Shop).join(Shop, on=(Order.shop == Shop.id), attr="shop")
+    query = (_with_merges(Order.select(Order, Shop).join(Shop, on=(Order.shop == Shop.id), attr="shop"))
              .order_by(Order.id.desc()).limit(limit))
     if not text or not can_work_orders(user):
         return _nothing(query)

@@ -100,8 +100,14 @@ def test_node_board_without_javascript(browser, live_server):
     # Finish what it waits for (plain forms, full page loads), then it starts.
     board = page.locator("#mainline-board")
     board.get_by_role("article", name="素材制作", exact=True).get_by_role("button", name="开始").click()
-    board.get_by_role("article", name="素材制作", exact=True).get_by_role("button", name="完成").click()
-    expect(board.get_by_role("article", name="素材制作", exact=True)).to_contain_text("已完成")
+    material = board.get_by_role("article", name="素材制作", exact=True)
+    material.get_by_role("button", name="完成").click()
+    # Finished right after starting: the card asks for the real hours instead of recording 0 h (issue 14).
+    expect(material).to_contain_text("实际用了多少小时")
+    material.get_by_label("实际工时").fill("6")
+    material.get_by_role("button", name="完成").click()
+    expect(material).to_contain_text("已完成")
+    expect(material.locator(".node-actual")).to_contain_text("6 h")
     board.get_by_role("article", name="平台审核", exact=True).get_by_role("button", name="开始").click()
     expect(board.get_by_role("article", name="平台审核", exact=True)).to_contain_text("进行中")
     context.close()

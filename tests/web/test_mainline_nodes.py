@@ -184,6 +184,86 @@ def test_plan_vs_actual_per_node_and_phase_with_a_frozen_clock(client, auth, org
     assert _attrs(body, "board-summary")["actual"] == "8"
 
 
+def test_a_same_minute_finish_asks_for_the_real_hours_instead_of_recording_0(client, auth, org, monkeypatch):
+    """Issue 14: finishing right after starting used to store 0 h and show the whole plan saved."""
+    node = _add(org, "报名资料", owner=org["member"], planned_hours=8)
+    auth.login(org["member"])
+    monkeypatch.setattr(nodes, "utcnow", lambda: dt.datetime(2026, 11, 1, 9, 0, 5))
+    assert client.post(_url(org, f"/nodes/{node.id}/move"), data={"action": "start"}).status_code == 303
+    monkeypatch.setattr(nodes, "utcnow", lambda: dt.datetime(2026, 11, 1, 9, 0, 40))
+    response = hx(client, "post", _url(org, f"/nodes/{node.id}/move"), target="mainline-board",
+                  data={"action": "finish"})
+    # Nothing recorded: the card asks, the board shows no saving.
+    assert response.status_code == 200
+    stored = Node.get_by_id(node.id)
+    assert stored.status == NODE_DOING and stored.actual_hours is None and stored.done_at is None
+    body = response.get_data(as_text=True)
+    card = _card(body, node.id)
+    assert 'class="node-ask-actual"' in card and 'name="actual_hours"' in card and 'name="answered" value="1"' in card
+    assert "实际用了多少小时" in card
+    assert "节省" not in body and 'class="under"' not in body
+    # A bad answer: 422, asked again, still nothing recorded.
+    response = hx(client, "post", _url(org, f"/nodes/{node.id}/move"), target=f"node-{node.id}",
+                  data={"action": "finish", "answered": "1", "actual_hours": "半天"})
+    assert response.status_code == 422 and 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert Node.get_by_id(node.id).status == NODE_DOING
+    # The person's answer is the actual.
+    response = hx(client, "post", _url(org, f"/nodes/{node.id}/move"), target="mainline-board",
+                  data={"action": "finish", "answered": "1", "actual_hours": "6.5"})
+    assert response.status_code == 200
+    stored = Node.get_by_id(node.id)
+    assert stored.status == NODE_DONE and stored.actual_hours == 6.5
+    assert _attrs(response.get_data(as_text=True), "board-summary")["over"] == "-1.5"
+
+
+def test_a_same_minute_finish_left_blank_is_unknown_and_not_a_saving(client, auth, org, monkeypatch):
+    node = _add(org, "上架检查", owner=org["member"], planned_hours=8)
+    measured = _add(org, "客服排班", owner=org["member"], planned_hours=4)
+    nodes.start_node(measured, org["member"], now=dt.datetime(2026, 11, 1, 8))
+    nodes.finish_node(measured, org["member"], now=dt.datetime(2026, 11, 1, 13))
+    start = dt.datetime(2026, 11, 1, 9, 0)
+    nodes.start_node(node, org["member"], now=start)
+    # The rule refuses to guess; the clock wins over a typed answer once it has measured something.
+    with pytest.raises(nodes.ActualNeeded):
+        nodes.finish_node(node, org["member"], now=start + dt.timedelta(seconds=50))
+    auth.login(org["member"])
+    monkeypatch.setattr(nodes, "utcnow", lambda: start + dt.timedelta(minutes=1))
+    # Without JS: the board page with the question, then the blank answer.
+    response = client.post(_url(org, f"/nodes/{node.id}/move"), data={"action": "finish"})
+    assert response.status_code == 200 and 'class="node-ask-actual"' in _card(response.get_data(as_text=True), node.id)
+    response = client.post(_url(org, f"/nodes/{node.id}/move"),
+                           data={"action": "finish", "answered": "1", "actual_hours": ""})
+    assert response.status_code == 303
+    stored = Node.get_by_id(node.id)
+    assert stored.status == NODE_DONE and stored.actual_hours is None
+    body = client.get(_url(org, "/board")).get_data(as_text=True)
+    assert _attrs(_card(body, node.id), "node-actual") == {"unknown": "1"}
+    # Only the measured node counts: 5 h of 4 planned, 1 h over, never "8 h saved".
+    assert _attrs(body, "board-summary") == {"done": "2", "total": "2", "planned": "12", "actual": "5", "over": "1"}
+    assert 'data-unknown="1"' in body and "未计入" in body and "节省" not in body
+    figures = client.get(_url(org, "/figures")).get_data(as_text=True)
+    assert "节省" not in figures and "未计入" in figures
+
+
+def test_an_answer_does_not_replace_a_measured_actual(org):
+    node = _add(org, "直播脚本", owner=org["member"], planned_hours=8)
+    nodes.start_node(node, org["member"], now=dt.datetime(2026, 11, 1, 8))
+    nodes.finish_node(node, org["member"], now=dt.datetime(2026, 11, 1, 11), actual_hours="1", answered=True)
+    assert Node.get_by_id(node.id).actual_hours == 3
+
+
+def test_migration_0008_forgets_actuals_of_0_hours(org):
+    import importlib
+
+    migration = importlib.import_module("office.migrations.0008_node_actual")
+    zero = _add(org, "秒完成", owner=org["member"], planned_hours=8)
+    real = _add(org, "真完成", owner=org["member"], planned_hours=8)
+    Node.update(status=NODE_DONE, actual_hours=0).where(Node.id == zero.id).execute()
+    Node.update(status=NODE_DONE, actual_hours=2.5).where(Node.id == real.id).execute()
+    migration.up(None, db)
+    assert Node.get_by_id(zero.id).actual_hours is None and Node.get_by_id(real.id).actual_hours == 2.5
+
+
 def test_start_waiting_for_a_dependency_is_refused(client, auth, org):
     mainline = plan_templates.instantiate(plan_templates.BUILT_IN["launch"], org["owner"], "新品上架", EVENT)
     by_title = {n.title: n for n in Node.select().where(Node.mainline == mainline.id)}

@@ -146,8 +146,8 @@ def test_desk_query_count_does_not_grow(client, service, n):
     for i in range(n):
         make_order(shops[i % 2], lines=3, is_priority=i % 3 == 0)
     client.get("/orders/")  # warm: the session's first request
-    # session user, departments (access), shops (filter), counts, one page with shops, its lines,
-    # unread badge, live cursor.
+    # session user, departments (access), shops (filter), counts, one page with shops (and, in the
+    # same query, each row's merge partners and merged-into order), its lines, unread badge, live cursor.
     with assert_query_count(8):
         assert client.get("/orders/").status_code == 200
     with assert_query_count(8):
@@ -508,6 +508,65 @@ def test_merge_from_the_order_page(client, service):
     assert OrderLine.select().where(OrderLine.order == a.id).count() == 4
     response = hx(client, "post", f"/orders/{a.id}/merge", data={"ids": [b.id]})
     assert response.status_code == 422
+
+
+def test_the_desk_flags_mergeable_orders_and_lists_them(client, service):
+    """Issue 14: nothing said which orders could be merged."""
+    shop, other_shop = make_shop(), make_shop()
+    a, b = make_order(shop, buyer_nick="同一买家"), make_order(shop, buyer_nick="同一买家")
+    elsewhere = make_order(shop, buyer_nick="同一买家", receiver_address="上海市 浦东新区 世纪大道 1 号")
+    other = make_order(other_shop, buyer_nick="同一买家")  # another shop
+    shipped = make_order(shop, buyer_nick="同一买家", status=m.SHIPPED)  # too late
+    unpaid = make_order(shop, buyer_nick="同一买家", status=m.UNPAID, paid_at=None)
+    lonely = make_order(shop, buyer_nick="独立买家")
+    body = client.get("/orders/").get_data(as_text=True)
+
+    def card(order):
+        start = body.index(f'id="order-card-{order.id}"')
+        return body[start:body.index("</li>", start)]
+
+    for order in (a, b):
+        assert f'class="tag order-flag flag-mergeable" href="/orders/{order.id}#order-{order.id}-merge"' in card(order)
+        assert "Mergeable with 1 order" in card(order)
+    for order in (elsewhere, other, shipped, unpaid, lonely):
+        assert "flag-mergeable" not in card(order)
+    # The link lands on the order's merge form.
+    page = client.get(f"/orders/{a.id}").get_data(as_text=True)
+    assert f'id="order-{a.id}-merge" class="merge-form"' in page
+    # The filter lists the candidates only, without a query more.
+    client.get("/orders/?mergeable=1")
+    with assert_query_count(8):
+        body = client.get("/orders/?mergeable=1").get_data(as_text=True)
+    assert sorted(_cards(body)) == sorted([a.order_no, b.order_no])
+    assert 'name="mergeable"' in body and _count(body, "all") == 2
+    # Merged, neither is a candidate any more.
+    lifecycle.merge([a.id, b.id], None)
+    body = client.get("/orders/?mergeable=1").get_data(as_text=True)
+    assert _cards(body) == []
+
+
+def test_a_merged_away_order_says_where_its_goods_went(client, service):
+    """Issue 14: the merged-away order said only "已关闭"."""
+    shop = make_shop()
+    a, b = make_order(shop, buyer_nick="同一买家"), make_order(shop, buyer_nick="同一买家")
+    closed = make_order(shop, status=m.CLOSED)  # closed for another reason: still 已关闭
+    lifecycle.merge([a.id, b.id], None)
+    link = f'<a href="/orders/{a.id}">#{a.order_no}</a>'
+    body = client.get("/orders/").get_data(as_text=True)
+    row = body[body.index(f'id="order-card-{b.id}"'):]
+    row = row[:row.index("</li>")]
+    assert f'data-merged-into="{a.id}">Merged into {link}</span>' in row and ">Closed<" not in row
+    closed_row = body[body.index(f'id="order-card-{closed.id}"'):]
+    assert ">Closed<" in closed_row[:closed_row.index("</li>")]
+    head = client.get(f"/orders/{b.id}").get_data(as_text=True)
+    head = head[head.index(f'id="order-{b.id}-head"'):]
+    head = head[:head.index("</section>")]
+    assert f"Merged into {link}" in head and ">Closed<" not in head
+    # The lookup box says it too; and in Chinese it reads 已合并到 #单号.
+    found = client.get(f"/orders/lookup?q={b.order_no}").get_data(as_text=True)
+    assert f"Merged into {link}" in found
+    with force_locale("zh"):
+        assert gettext("Merged into %(order)s", order="#1") == "已合并到 #1"
 
 
 def test_split_from_the_order_page(client, service):

@@ -22,7 +22,7 @@ from office.live.events import latest_id
 from office.mainlines import access, nodes, pages
 from office.mainlines.blueprint import bp
 from office.mainlines.forms import AssignForm, NodeForm
-from office.mainlines.nodes import NodeError
+from office.mainlines.nodes import ActualNeeded, NodeError
 from office.models.mainlines import Member, Node, NodeDependency, Phase
 from office.models.people import Department, User
 from tasks import notify as notify_tasks
@@ -68,7 +68,7 @@ def _find(board, node_id: int):
     abort(404)
 
 
-def _node_page(mainline, node_id: int, assign_form: AssignForm | None = None, status: int = 200):
+def _node_page(mainline, node_id: int, assign_form: AssignForm | None = None, status: int = 200, **context):
     """The node with its owner, department and dependencies as the board shows them, plus its
     note, every dependency and, for whoever may give it away, the assign form."""
     board = pages.board(mainline)
@@ -78,7 +78,7 @@ def _node_page(mainline, node_id: int, assign_form: AssignForm | None = None, st
     return htmx.render("mainlines/node.html", partial="mainlines/_node.html", status=status,
                        mainline=mainline, board=board, node=node, phase=column.phase, tab="board",
                        my_role=access.role_in(me(), mainline), assign_form=assign_form,
-                       card_target=f"node-{node.id}", heading=3)
+                       card_target=f"node-{node.id}", heading=3, **context)
 
 
 def _after_change(mainline, node_id: int | None = None):
@@ -243,17 +243,34 @@ def node_edit(mainline_id: int, node_id: int):
 @login_required
 def node_move(mainline_id: int, node_id: int):
     """POST action=start|finish|reopen (the node's owner, its department's head, managers).
+    A finish right after the start answers with the card asking for the real hours (``actual_hours``,
+    empty for unknown, sent with ``answered=1``); nothing is recorded until it is answered.
     htmx: the board, or the card when HX-Target is ``node-<id>``; without JS 303 to the board.
     Waiting for a dependency: 422 with the reason (a toast for htmx). Pressing twice records once."""
     mainline = access.mainline_or_404(me(), mainline_id)
     current = access.node_or_404(me(), mainline, node_id)
     if not access.can_move(me(), mainline, current):
         abort(403)
-    rule = MOVES.get(request.form.get("action", ""))
+    action = request.form.get("action", "")
+    rule = MOVES.get(action)
     if rule is None:
         abort(400)
     try:
-        _changed, ids = rule(current, me())
+        if action == "finish":
+            # ``answered`` comes from the ask form the card shows after a same-minute finish.
+            answered = request.form.get("answered") == "1"
+            _changed, ids = nodes.finish_node(current, me(), actual_hours=request.form.get("actual_hours"),
+                                              answered=answered)
+        else:
+            _changed, ids = rule(current, me())
+    except ActualNeeded as error:
+        # Nothing changed: the card asks for the real hours (200 for the first ask, 422 for a bad answer).
+        ask = {"node_id": current.id, "message": str(error), "value": request.form.get("actual_hours", ""),
+               "invalid": request.form.get("answered") == "1"}
+        status = 422 if ask["invalid"] else 200
+        if htmx.is_partial() and htmx.target() == f"node-{current.id}":
+            return _node_page(mainline, current.id, status=status, ask_actual=ask)
+        return _board_page(mainline, status=status, ask_actual=ask)
     except NodeError as error:
         if htmx.is_htmx():
             return toast(str(error), 422)

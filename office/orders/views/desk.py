@@ -37,7 +37,7 @@ def _filters(values) -> tuple[DeskFilterForm, queries.DeskFilter]:
 
     desk = queries.DeskFilter(queue=valid(form.queue), shop_id=whole_number(valid(form.shop)) or None,
                               platform=valid(form.platform), priority=bool(form.priority.data),
-                              logistics=bool(form.logistics.data))
+                              logistics=bool(form.logistics.data), mergeable=bool(form.mergeable.data))
     return form, desk
 
 
@@ -81,8 +81,9 @@ def _notes_url() -> str:
 @bp.route("/")
 @login_required
 def index():
-    """GET ?status=all|review|to_ship|...&queue=&shop=&platform=&priority=1&logistics=1&before=:
-    the order desk, 30 a page newest first, with the tabs' counts and the lookup box.
+    """GET ?status=all|review|to_ship|...&queue=&shop=&platform=&priority=1&logistics=1&mergeable=1&before=:
+    the order desk, 30 a page newest first, with the tabs' counts and the lookup box. Each row
+    says whether it could be merged (and where a merge sent it), read in the page's own query.
 
     htmx aimed at ``#order-list`` (paging) gets the list alone; any other htmx request (tabs,
     filters) gets ``#order-desk``: tabs, filters and list. The query count does not grow with
