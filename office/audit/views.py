@@ -6,11 +6,11 @@ from flask_babel import lazy_gettext as _l
 
 from office import htmx
 from office.access import admin_required
+from office.api.credentials import API_TOKEN_CREATED, API_TOKEN_REVOKED
+from office.approvals.form_editor import TEMPLATE_CHANGED
 from office.audit import trail
 from office.audit.forms import AuditFilterForm
 from office.audit.queries import filtered_events
-from office.api.credentials import API_TOKEN_CREATED, API_TOKEN_REVOKED
-from office.approvals.form_editor import TEMPLATE_CHANGED
 from office.models import audit
 from office.orders.notes import AUDIT_ACTION as ORDER_NOTES_PRINTED
 from office.orders.views.order import AUDIT_REVEALED as ORDER_REVEALED
