@@ -1,4 +1,4 @@
-"""Views: /login, /logout, /account/sign-out-others, /account/password, /account/language."""
+"""Views: /login, /logout (and its confirmation), /account/sign-out-others, /account/password, /account/language."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -67,6 +67,15 @@ def login():
     elif request.method == "POST":
         status = 422
     return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout/confirm")
+@login_required
+def logout_confirm():
+    """GET ?next=: "Sign out?" with the button that posts to /logout, and a way back to ``next``.
+    The top bar links here, so a stray tap on 退出 signs no one out (and works without JS)."""
+    back = safe_next(request.args.get("next"), url_for("home.index"))
+    return render_template("auth/logout.html", form=EmptyForm(), back=back)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -1,9 +1,9 @@
-"""Views: / (home) and /healthz."""
+"""Views: / (home), /healthz and /favicon.ico."""
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, redirect, url_for
 from flask_login import login_required
 from peewee import JOIN
 
@@ -47,6 +47,12 @@ def index():
     return htmx.render("home/index.html", department=department, figures=figures,
                        pinned=list(pinned_notices(user)),
                        live_args={"view": "feed", "top": context["live_top"], **context["feed_args"]}, **context)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """GET: browsers ask for /favicon.ico whatever the page links; send them to the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.route("/healthz")

@@ -13,6 +13,7 @@ from flask_login import login_required
 from office import htmx
 from office.access import me
 from office.feed.visibility import can_see
+from office.i18n import short_datetime
 from office.markup import excerpt
 from office.memos.delivery import WHEN_CUSTOM, MemoError, create_memo, delete_memo, remind_time
 from office.memos.forms import MemoForm
@@ -96,7 +97,7 @@ def create():
         else:
             reminders.queue_memo(memo.id, memo.remind_at)
             if not htmx.is_partial():
-                flash(_("I will remind you at %(when)s.", when=format_datetime(memo.remind_at, "short")), "success")
+                flash(_("I will remind you at %(when)s.", when=short_datetime(memo.remind_at)), "success")
                 return htmx.redirect(url_for("memos.index"))
             if htmx.target() == PAGE_FORM_ID:
                 return htmx.render("memos/_memo_form.html", oob_list=True,

@@ -112,3 +112,20 @@ document.querySelectorAll("[data-print]").forEach(function (button) { button.hid
 document.addEventListener("click", function (e) {
   if (e.target.closest && e.target.closest("[data-print]")) window.print();
 });
+
+// The live stream ends every LIVE_STREAM_SECONDS with a "bye" event naming the next stream's URL
+// (office/live/views.py). Left alone, the EventSource would report the end as an error (htmx logs it
+// to the console) and reconnect by itself; instead it is closed here and a fresh #live opens that URL.
+document.addEventListener("htmx:sseOpen", function (e) {
+  var live = e.target, source = e.detail && e.detail.source;
+  if (!live || live.id !== "live" || !source || source.officeBye) return;
+  source.officeBye = true;
+  source.addEventListener("bye", function (message) {
+    source.close();
+    if (!document.body.contains(live)) return;
+    var next = live.cloneNode(false);
+    next.setAttribute("sse-connect", message.data);
+    live.replaceWith(next);
+    htmx.process(next);
+  });
+});

@@ -27,6 +27,7 @@ from office.security import CONTENT_SECURITY_POLICY
 from tests.conftest import PG_URL, create_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
+LIVE_STREAM_SECONDS = 3
 ARTIFACTS = ROOT / "test-artifacts" / ("postgres" if PG_URL else "sqlite")
 
 
@@ -53,7 +54,10 @@ def live_server(tmp_path_factory):
     env = {**os.environ, "OFFICE_INSTANCE_PATH": str(instance), "OFFICE_BIND": f"127.0.0.1:{port}",
            "OFFICE_WORKERS": "2",
            # Order uploads over 256 KB go to the huey job with its progress bar (tests/e2e/test_orders.py).
-           "OFFICE_ORDER_IMPORT_INLINE_BYTES": "262144"}
+           "OFFICE_ORDER_IMPORT_INLINE_BYTES": "262144",
+           # Streams end and reconnect every few seconds, so every test crosses reconnects
+           # (tests/e2e/test_live.py checks they are clean and lose nothing).
+           "OFFICE_LIVE_STREAM_SECONDS": str(LIVE_STREAM_SECONDS)}
     if PG_URL:
         env["OFFICE_DATABASE_URL"] = create_pg_database(PG_URL, f"office_e2e_{uuid.uuid4().hex[:8]}")
     flask = [str(ROOT / ".venv/bin/flask"), "--app", "app"]

@@ -15,6 +15,8 @@ def login(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def logout(page: Page) -> None:
+    # The top bar's 退出 asks first (auth.logout_confirm).
+    page.locator(".topbar").get_by_role("link", name="退出", exact=True).click()
     page.get_by_role("button", name="退出", exact=True).click()
     expect(page).to_have_url(re.compile(r"/login$"))
 

@@ -43,7 +43,7 @@ ADMIN_ENDPOINTS = {
 }
 SIGNED_IN_URLS = [
     ("get", "/"), ("get", "/people/"), ("get", "/people/{username}"), ("get", "/account/password"),
-    ("post", "/account/password"), ("post", "/logout"), ("post", "/account/sign-out-others"),
+    ("post", "/account/password"), ("post", "/logout"), ("get", "/logout/confirm"), ("post", "/account/sign-out-others"),
     ("post", "/feed/posts"), ("get", "/feed/{post}"), ("get", "/feed/{post}/card"), ("get", "/feed/{post}/edit"),
     ("post", "/feed/{post}/edit"), ("post", "/feed/{post}/delete"), ("post", "/feed/{post}/comments"),
     ("post", "/feed/{post}/like"), ("post", "/feed/{post}/confirm"), ("get", "/feed/files/{attachment}/a.png"),
@@ -100,8 +100,9 @@ def test_the_list_covers_every_admin_endpoint(app):
                or rule.endpoint in ADMIN_ENDPOINTS}
     assert guarded == ADMIN_ENDPOINTS
     known = {rule.endpoint for rule in app.url_map.iter_rules()}
-    public = {"static", "auth.login", "auth.language", "home.healthz"}
-    signed_in = {"home.index", "people.index", "people.profile", "auth.password", "auth.logout", "auth.sign_out_others",
+    public = {"static", "auth.login", "auth.language", "home.healthz", "home.favicon"}
+    signed_in = {"home.index", "people.index", "people.profile", "auth.password", "auth.logout", "auth.logout_confirm",
+                 "auth.sign_out_others",
                  "feed.create", "feed.show", "feed.card", "feed.edit", "feed.delete", "feed.comment", "feed.like",
                  "feed.confirm", "feed.attachment", "feed.search", "feed.suggest", "live.stream",
                  "inbox.index", "inbox.read", "inbox.read_all", "inbox.settings",

@@ -59,3 +59,14 @@ def test_database_refuses_changes(admin, sql):
         with db.atomic():
             db.execute_sql(sql)
     assert AuditEvent.select().where(AuditEvent.subject == "x").count() == 1
+
+
+def test_module_actions_show_in_words_not_keys(client, auth, admin):
+    # issue 14: the trail showed the raw key order_notes_printed.
+    record("order_notes_printed", admin, subject="SO-1", count=1)
+    record("api_token_created", admin, subject="ERP")
+    auth.login(admin)
+    page = client.get("/audit/").get_data(as_text=True)
+    assert "打印发货单" in page and "创建 API 令牌" in page
+    assert ">order_notes_printed<" not in page and ">api_token_created<" not in page
+    assert 'value="order_notes_printed"' in page  # and the action filter offers it

@@ -135,6 +135,23 @@ def test_logout_is_post_only_and_ends_the_session(client, auth, staff):
     assert client.get("/").status_code == 302
 
 
+def test_the_top_bars_sign_out_asks_first(client, auth, staff):
+    # issue 14: 退出 in the top bar signed out at once, easy to hit by mistake.
+    auth.login(staff)
+    page = client.get("/people/?q=x").get_data(as_text=True)
+    topbar = page.split('class="topbar"', 1)[1].split("</header>", 1)[0]
+    assert 'action="/logout"' not in topbar
+    assert 'href="/logout/confirm?next=/people/?q%3Dx"' in topbar
+    confirm = client.get("/logout/confirm?next=/people/?q=x")
+    body = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "确定退出" in body
+    assert 'action="/logout"' in body and 'name="csrf_token"' in body and 'href="/people/?q=x"' in body
+    assert client.get("/").status_code == 200  # looking at the question signs no one out
+    # Another site is never the way back.
+    assert 'href="/"' in client.get("/logout/confirm?next=https://evil.example/").get_data(as_text=True)
+    assert auth.logout().status_code == 303 and client.get("/").status_code == 302
+
+
 def _copy_cookie(source, target, name):
     cookie = source.get_cookie(name)
     assert cookie is not None, name

@@ -65,3 +65,16 @@ def test_csrf_is_enforced_and_htmx_header_passes(app_config):
     with_header = hx(client, "post", "/account/language", data={"language": "en"},
                      headers={"X-CSRFToken": header_token})
     assert with_header.status_code == 204 and with_header.headers["HX-Redirect"]
+
+
+def test_the_favicon_is_served_and_linked(client, auth, staff):
+    # issue 14: /favicon.ico answered 404 on every page load.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/static/favicon.svg")
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+    icon.close()
+    for page in ("/login",):
+        assert 'rel="icon" href="/static/favicon.svg"' in client.get(page).get_data(as_text=True)
+    auth.login(staff)
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").get_data(as_text=True)

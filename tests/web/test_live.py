@@ -244,3 +244,24 @@ def test_the_author_s_notice_page_counts_confirmations_live(client, auth, people
     auth.logout()
     auth.login(people["writer"])
     assert "notice-" not in poll(client, start, view="notice", notice=notice.id).get_data()
+
+
+def test_a_stream_ends_by_naming_the_next_one(app, client, auth, people, monkeypatch):
+    # issue 14: a stream that just ended made the browser log an error at each reconnect. It now
+    # says goodbye with the URL to reconnect to (static/js/office.js opens it), cursor included.
+    from office.live import views as live_views
+
+    watcher = live_views.Watcher()
+    monkeypatch.setattr(watcher, "start", lambda app: None)
+    monkeypatch.setattr(live_views, "watcher", watcher)
+    app.config["LIVE_STREAM_SECONDS"] = 0.3
+    auth.login(people["me"])
+    start = latest_id()
+    post = create_post(people["writer"], "再见之前").post
+    cursor = watcher.latest = latest_id()  # what the watcher thread would have seen
+    body = client.get(f"/live/?after={start}&view=feed", buffered=True).get_data(as_text=True)
+    assert f'id="post-{post.id}"' in body
+    live, bye = body.index("event: live"), body.index("event: bye")
+    assert live < bye and body.endswith("\n\n")
+    next_url = body[bye:].split("data: ", 1)[1].strip()
+    assert next_url.startswith("/live/?") and f"after={cursor}&" in next_url + "&" and "view=feed" in next_url

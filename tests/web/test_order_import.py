@@ -268,9 +268,9 @@ def test_the_recent_imports_list_has_a_fixed_query_count(signed_in, worker):
     ImportBatch.create(shop=shop, status=BATCH_REFUSED, filenames="[]",
                        errors=json.dumps([{"file": "a.csv", "row": 2, "column": "x", "reason": "y"}]))
     signed_in.get("/orders/import")  # warm up (session, departments)
-    # session user, departments (who works orders), shops for the select, batches with user
-    # and shop, unread badge, live cursor
-    with assert_query_count(6):
+    # session user, departments (who works orders), shops for the select, the shop last
+    # imported into (the select's default), batches with user and shop, unread badge, live cursor
+    with assert_query_count(7):
         response = signed_in.get("/orders/import")
     body = response.get_data(as_text=True)
     assert "file11.csv" in body and "仓库" in body and "王客服" in body
@@ -469,3 +469,24 @@ def test_a_failed_batch_says_why_in_the_readers_language(client, auth, worker, l
     batch = ImportBatch.create(shop=shop, status="failed", failure="interrupted", filenames="[]")
     body = client.get(f"/orders/import/{batch.id}").get_data(as_text=True)
     assert reason in body and "hx-trigger" not in body.split('id="import-batch-')[1]
+
+
+def _selected_shop(page: str) -> str:
+    select = page.split('name="shop"', 1)[1].split("</select>", 1)[0]
+    match = re.search(r'<option[^>]*selected[^>]*value="(\d+)"|<option[^>]*value="(\d+)"[^>]*selected', select)
+    return next(group for group in match.groups() if group) if match else ""
+
+
+def test_the_form_starts_on_the_shop_last_imported_into(signed_in, worker, admin):
+    # issue 14: the form said 新建店铺… every time.
+    assert _selected_shop(signed_in.get("/orders/import").get_data(as_text=True)) == "0"
+    only = Shop.create(name="淘宝店", platform="taobao")
+    assert _selected_shop(signed_in.get("/orders/import").get_data(as_text=True)) == str(only.id)
+    other = Shop.create(name="拼多多店", platform="pdd")
+    third = Shop.create(name="京东店", platform="jd")
+    assert _selected_shop(signed_in.get("/orders/import").get_data(as_text=True)) == "0"  # several, none used
+    ImportBatch.create(user=admin, shop=third, platform="jd")
+    assert _selected_shop(signed_in.get("/orders/import").get_data(as_text=True)) == str(third.id)
+    ImportBatch.create(user=worker, shop=other, platform="pdd")
+    ImportBatch.create(user=admin, shop=only, platform="taobao")  # someone else's later import
+    assert _selected_shop(signed_in.get("/orders/import").get_data(as_text=True)) == str(other.id)

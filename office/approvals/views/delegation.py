@@ -26,6 +26,7 @@ from office.approvals.delegation import (
     standing_in_for,
 )
 from office.forms import Form
+from office.i18n import short_datetime
 from office.memos.forms import LOCAL_FORMATS
 from office.models.approvals import Delegation
 from office.models.base import utcnow
@@ -94,7 +95,7 @@ def delegation():
         else:
             if not htmx.is_partial():
                 flash(_("%(name)s approves for you from %(start)s until %(end)s.", name=deputy.display_name,
-                        start=format_datetime(row.starts_at, "short"), end=format_datetime(row.ends_at, "short")),
+                        start=short_datetime(row.starts_at), end=short_datetime(row.ends_at)),
                       "success")
                 return htmx.redirect(url_for("approvals.delegation"))
             return htmx.render("approvals/_delegation_form.html", oob_list=True, **_context(_form(formdata=False)))

@@ -17,7 +17,7 @@ from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from peewee import JOIN
+from peewee import JOIN, Case
 from wtforms import MultipleFileField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -58,6 +58,19 @@ def _form() -> ImportForm:
     form.new_platform.choices = [SelectChoice("", _l("As the files say"))] + [
         SelectChoice(platform, platform_label(platform)) for platform in PLATFORMS if platform != PLATFORM_OTHER]
     return form
+
+
+def _default_shop(choices: list[SelectChoice]) -> int:
+    """The shop the form starts on: the one this person last imported into (else anyone's
+    last import), if it is still offered; the only shop when there is one; else a new shop."""
+    offered = {choice.value for choice in choices} - {NEW_SHOP}
+    # One query: this person's imports sort before everyone else's, the latest first.
+    last = (ImportBatch.select(ImportBatch.shop).where(ImportBatch.shop.in_(offered))
+            .order_by(Case(None, [(ImportBatch.user == me().id, 0)], 1), ImportBatch.id.desc())
+            .first()) if offered else None
+    if last is not None:
+        return last.shop_id
+    return next(iter(offered)) if len(offered) == 1 else NEW_SHOP
 
 
 @dataclass
@@ -136,6 +149,8 @@ def imports():
         if current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
     form = _form()
+    if request.method == "GET":
+        form.shop.data = _default_shop(form.shop.choices)
     if not form.validate_on_submit():
         return _page(form, 422 if request.method == "POST" else 200)
     files = _checked_files(form.files)
