@@ -178,3 +178,16 @@ def test_the_notice_forms_departments_need_no_scroll_box(browser, base_url, view
     for box in choices.locator("input[type=checkbox]").all():
         expect(box).to_be_visible()
     context.close()
+
+
+def test_a_shipping_notes_spec_column_stays_readable_on_a_phone(phone):
+    # issue 14: on a phone the 规格 column broke one character per line (the item column took 45 %
+    # and the SKU code never wraps). Every spec cell is at least four characters wide.
+    login(phone, "zhengli")
+    phone.goto("/orders/notes?ids=1,2")
+    cells = phone.locator(".ship-note-items tbody td:nth-child(2)")
+    expect(cells.first).to_be_visible()
+    narrow = cells.evaluate_all("""(tds) => tds.filter((td) => td.textContent.trim())
+        .filter((td) => td.getBoundingClientRect().width < 4 * parseFloat(getComputedStyle(td).fontSize))
+        .map((td) => td.textContent.trim())""")
+    assert narrow == []

@@ -315,6 +315,8 @@ def test_scanning_a_note_opens_the_order_and_shipping_it_comes_back_to_the_scan_
     auth.login(people["packer"])
     board = client.get("/orders/board").get_data(as_text=True)
     assert 'id="board-scan"' in board and 'name="scan" value="1"' in board
+    # Focused whenever the board loads (issue 14: the first scan of a shift was lost), not only on the way back.
+    assert re.search(r'id="board-scan"[^>]*autofocus', board)
     assert re.search(r'id="board-scan"[^>]*autofocus', client.get("/orders/board?scan=1").get_data(as_text=True))
 
     opened = client.get(f"/orders/lookup?q={order.order_no}&scan=1")
