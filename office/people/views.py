@@ -6,6 +6,8 @@ full pages and answer POSTs with 303.
 """
 from __future__ import annotations
 
+import zlib
+
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -23,6 +25,25 @@ from office.people.forms import DirectoryFilterForm, PasswordResetForm, UserCrea
 from office.people.queries import directory, recent_activity
 
 bp = Blueprint("people", __name__, url_prefix="/people")
+
+AVATAR_TONES = 8
+
+
+@bp.app_template_global()
+def avatar_tone(name: str) -> int:
+    """A stable colour (one of AVATAR_TONES classes) for a person without a photo: the same name
+    gets the same colour on every page and every server, which Python's hash() would not give."""
+    return zlib.crc32((name or "").encode()) % AVATAR_TONES
+
+
+@bp.app_template_global()
+def avatar_initials(name: str) -> str:
+    """What an avatar without a photo shows: a Chinese name's given name as colleagues call it
+    (陈嘉辉 → 嘉辉, 郑丽 → 郑丽), else the first two letters (admin → AD)."""
+    name = (name or "?").strip() or "?"
+    if "\u4e00" <= name[0] <= "\u9fff":
+        return name[-2:]
+    return name[:2].upper()
 
 
 def _department_field(form, departments=None):
