@@ -24,7 +24,7 @@ from office.approvals import outcomes
 from office.approvals.fields import FieldSpec, clean
 from office.approvals.routing import ResolvedStep, StepSpec, deputies, resolve
 from office.db import atomic_for_update, locked
-from office.inbox.notify import mark_handled, notify
+from office.inbox.notify import mark_handled, mark_settled, notify
 from office.live.events import publish
 from office.models.approvals import (
     APPROVAL_CHANGED,
@@ -170,8 +170,17 @@ def _finish(approval: ApprovalRequest, status: str, actor: User | None, now: dt.
 
 
 def _close_open(approval_id: int) -> None:
+    _settle_asks(ApprovalAssignment.request == approval_id, approval_id)
     ApprovalAssignment.update(is_open=False).where(
         (ApprovalAssignment.request == approval_id) & ApprovalAssignment.is_open).execute()
+
+
+def _settle_asks(which, approval_id: int) -> None:
+    """Approvers whose open turn ends without their decision (a colleague decided for the step,
+    the request ended or was withdrawn) have nothing left to do: their asks leave the inbox."""
+    waiting = [a.user_id for a in ApprovalAssignment.select(ApprovalAssignment.user).where(
+        which & ApprovalAssignment.is_open & ApprovalAssignment.decision.is_null())]
+    mark_settled(waiting, "approval", approval_id, (KIND_APPROVAL_PENDING, KIND_APPROVAL_URGED))
 
 
 def _refuse_nobody(route: list[ResolvedStep]) -> None:
@@ -255,6 +264,7 @@ def approve(approval_id: int, user: User, comment: str = "", next_approver: User
             (ApprovalAssignment.step == step.id) & ApprovalAssignment.decision.is_null())
         if step.mode == MODE_ANY or not pending.exists():
             ApprovalStep.update(status=STEP_DONE, finished_at=now).where(ApprovalStep.id == step.id).execute()
+            _settle_asks(ApprovalAssignment.step == step.id, approval.id)
             ApprovalAssignment.update(is_open=False).where(ApprovalAssignment.step == step.id).execute()
             if next_approver is not None:
                 ids += _pass_on(approval, step, user, next_approver, now)

@@ -68,6 +68,22 @@ def mark_handled(user_id: int, target_type: str, target_id: int) -> int:
     return changed
 
 
+def mark_settled(user_ids, target_type: str, target_id: int, kinds) -> int:
+    """Mark read the asks (``kinds``) that ``user_ids`` still have about one thing, because
+    someone else settled it: on a step one approver is enough for, the others' "please approve"
+    must not stay unread once a colleague decided. Call inside the settling transaction."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return 0
+    changed = Notification.update(read_at=utcnow()).where(
+        Notification.recipient.in_(user_ids) & Notification.read_at.is_null()
+        & (Notification.target_type == target_type) & (Notification.target_id == target_id)
+        & Notification.kind.in_(list(kinds))).execute()
+    if changed:
+        publish_badges(user_ids)
+    return changed
+
+
 def publish_badges(user_ids) -> None:
     """Tell open pages that the unread badge of each of ``user_ids`` changed."""
     publish_to(INBOX_CHANGED, user_ids)

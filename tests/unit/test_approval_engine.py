@@ -268,3 +268,44 @@ def test_approve_and_reject_racing_end_one_way(app, org):
                                                 & ApprovalAction.action.in_(["approve", "reject"])).count()
         assert decided == 1
         assert final.status == ("rejected" if final.current_step is None else "pending")
+
+
+def _asks_unread(user, request_id):
+    return Notification.select().where((Notification.recipient == user.id) & Notification.read_at.is_null()
+                                       & (Notification.target_id == request_id)
+                                       & Notification.kind.in_(["approval_pending", "approval_urged"])).count()
+
+
+@pytest.mark.parametrize("how", ["approve", "reject"])
+def test_when_one_of_several_decides_the_others_asks_leave_their_inbox(app, org, how):
+    # issue 14 follow-up: on a step one approver is enough for, the colleagues' "please approve"
+    # (and the initiator's 催办) stayed unread after someone decided.
+    template, people = _twenty_approvers("any")
+    request = engine.submit(template, org["staff"], {"subject": "一人即可"}, now=NOW).request
+    engine.urge(request.id, org["staff"], now=NOW)
+    assert all(_asks_unread(p, request.id) == 2 for p in people[:3])
+    if how == "approve":
+        engine.approve(request.id, people[0], now=NOW)
+    else:
+        engine.reject(request.id, people[0], "不同意", now=NOW)
+    assert [_asks_unread(p, request.id) for p in people] == [0] * 20
+    # The next step's approver is asked, and that ask stays until they act.
+    assert _asks_unread(org["director"], request.id) == (1 if how == "approve" else 0)
+
+
+def test_all_of_steps_keep_the_others_asks_until_they_decide(app, org):
+    template, people = _twenty_approvers("all")
+    request = engine.submit(template, org["staff"], {"subject": "每人都要"}, now=NOW).request
+    engine.approve(request.id, people[0], now=NOW)
+    assert _asks_unread(people[0], request.id) == 0
+    assert _asks_unread(people[1], request.id) == 1  # still theirs to decide
+
+
+def test_withdrawing_clears_the_asks_and_says_so(app, org):
+    template, people = _twenty_approvers("any")
+    request = engine.submit(template, org["staff"], {"subject": "撤回"}, now=NOW).request
+    engine.withdraw(request.id, org["staff"], now=NOW)
+    assert _asks_unread(people[5], request.id) == 0
+    said = Notification.select().where((Notification.recipient == people[5].id) & Notification.read_at.is_null()
+                                       & (Notification.target_id == request.id)).count()
+    assert said == 1  # the "withdrawn" notice itself is new and unread
