@@ -217,9 +217,9 @@ def test_the_xlsx_after_the_csv_changes_nothing(app):
     assert (report.created, report.updated, report.unchanged) == (0, 0, 8)
 
 
-def lines_of(order_no: str) -> list[tuple[str, int]]:
+def skus_of(order_no: str) -> list[tuple[str, int]]:
     order = Order.get(Order.order_no == order_no)
-    return [(ln.title, ln.quantity) for ln in order.lines.order_by(OrderLine.position)]
+    return [(ln.sku_code, ln.quantity) for ln in order.lines.order_by(OrderLine.position)]
 
 
 def test_the_two_file_download_then_the_workbook_updates_the_same_orders(app):
@@ -229,8 +229,9 @@ def test_the_two_file_download_then_the_workbook_updates_the_same_orders(app):
     # …567, …568 and …569 are in both: updated, not created again.
     assert (report.created, report.updated, report.unchanged) == (5, 3, 0)
     assert Order.select().count() == 11
-    assert OrderLine.select().count() == 7 + 10 - 4  # the three orders' 4 old lines replaced by 4 new
-    assert lines_of("4012345678901234567") == [("316不锈钢保温杯男女大容量", 2), ("加绒卫衣男冬季宽松", 1)]
+    # The three orders keep their 4 lines (with SKU codes: the workbook names goods by title only).
+    assert OrderLine.select().count() == 7 + 6
+    assert skus_of("4012345678901234567") == [("BWB-500-BK", 2), ("JRWY-GR-L", 1)]
     assert Order.get(Order.order_no == "4012345678901234567").paid_amount == Decimal("297.00")
     # Paid once each: the two-file download's 2334.00 plus the workbook's new paid orders (599 + 158 + 168).
     assert stored_paid_total() == Decimal("3259.00")
@@ -244,14 +245,16 @@ def test_the_workbook_then_the_two_file_download_updates_the_same_orders(app):
     assert (report.created, report.updated, report.unchanged) == (3, 3, 0)
     assert Order.select().count() == 11
     assert OrderLine.select().count() == 10 + 7 - 4
-    order = Order.get(Order.order_no == "4012345678901234567")
-    assert [(ln.sku_code, ln.quantity) for ln in order.lines.order_by(OrderLine.position)] == [
-        ("BWB-500-BK", 2), ("JRWY-GR-L", 1)]
-    assert order.paid_amount == Decimal("297.00")
+    assert skus_of("4012345678901234567") == [("BWB-500-BK", 2), ("JRWY-GR-L", 1)]  # lines with SKU codes
+    assert Order.get(Order.order_no == "4012345678901234567").paid_amount == Decimal("297.00")
     assert stored_paid_total() == Decimal("3259.00")
     # Back and forth again: the same orders, the same lines, no payment counted twice.
-    imports.import_files(sample("qianniu_orders.csv"), None, shop_name="暖冬小铺")
+    _shop, back = imports.import_files(sample("qianniu_orders.csv"), None, shop_name="暖冬小铺")
+    assert (back.created, back.updated, back.unchanged) == (0, 3, 5)
     assert (Order.select().count(), OrderLine.select().count(), stored_paid_total()) == (11, 13, Decimal("3259.00"))
+    assert skus_of("4012345678901234567") == [("BWB-500-BK", 2), ("JRWY-GR-L", 1)]
+    shipped = Order.get(Order.order_no == "4012345678901234568")
+    assert (shipped.platform_status, shipped.shipped_at.isoformat()) == ("卖家已发货，等待买家确认收货", "2026-11-11T07:20:00")
 
 
 def test_cli_imports_the_workbook_with_the_usual_report(runner):
