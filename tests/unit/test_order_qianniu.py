@@ -168,6 +168,14 @@ def test_a_workbook_without_its_payment_time_is_refused_not_read_as_unpaid():
     assert (error.row, error.column) == (1, "订单付款时间")
 
 
+def test_a_workbook_without_its_quantity_column_is_refused_naming_it():
+    rows = [[cell for index, cell in enumerate(row) if index != 18] for row in rows_of_csv()]
+    parsed = parse([("千牛.csv", csv_bytes(rows, "gbk"))])
+    assert parsed.orders == []
+    [error] = parsed.errors
+    assert (error.row, error.column, error.reason) == (1, "宝贝总数量", "This column is missing.")
+
+
 def test_a_shop_type_column_saying_tmall_reads_as_tmall():
     rows = rows_of_csv()
     rows = [row + [("店铺类型" if number == 0 else "天猫")] for number, row in enumerate(rows)]

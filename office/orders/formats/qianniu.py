@@ -71,16 +71,17 @@ COLUMNS = (
 )
 
 REPEATED = ("goods", "shipping", "paid", "refund")
-TITLE_KEYS = ("商品标题", "宝贝标题")
+# Any one of them marks the export; a missing one is then reported by name (Sheet).
+LINE_KEYS = ("商品标题", "宝贝标题", "宝贝总数量")
 JOINED = "，"  # how a row's 商品标题 joins the titles of several goods
 REFUND_TEXT = "订单退款 {amount}"  # stored platform data, not a UI string (see the docstring)
 
 
 def is_workbook(keys: frozenset[str]) -> bool:
-    """The one-workbook export: 买家实付金额 and a title column, and not the older order list's
+    """The one-workbook export: 买家实付金额 and a line column, and not the older order list's
     买家实际支付金额 (that list needs its items file)."""
-    return ("订单编号" in keys and "买家实付金额" in keys and "宝贝总数量" in keys
-            and "买家实际支付金额" not in keys and any(key in keys for key in TITLE_KEYS))
+    return ("订单编号" in keys and "买家实付金额" in keys and "买家实际支付金额" not in keys
+            and any(key in keys for key in LINE_KEYS))
 
 
 def parse(tables: list[Table], errors: list[RowError]) -> tuple[str, list[OrderRecord]]:
