@@ -44,8 +44,8 @@ def orders_command():
                    "often reads as Taobao's).")
 @connected
 def import_command(files: tuple[Path, ...], shop_name: str, platform: str | None):
-    """Import FILES (one export: Taobao/Tmall's order list and items file, or one JD,
-    Pinduoduo or Douyin file) and print the import report as one JSON object.
+    """Import FILES (one export: Taobao/Tmall's order list and items file or 千牛's one
+    workbook, or one JD, Pinduoduo or Douyin file) and print the import report as one JSON object.
 
     Importing the same files again changes nothing. A file with errors is refused whole:
     the errors are printed as JSON ({"refused": true, "errors": [...]}) and the exit

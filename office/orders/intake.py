@@ -465,7 +465,13 @@ class _Save:
         export of one of the parts must not undo the merge (nor count a closed part's
         payment again), so only its status, receiver, parcel and times are taken."""
         targets, children = self._merge_parts([row for _r, _fp, row in changed])
-        keeps_lines = {row.id for _r, _fp, row in changed if row.is_merged_or_split} | targets | set(children)
+        merged = {row.id for _r, _fp, row in changed if row.is_merged_or_split} | targets | set(children)
+        keeps_lines = set(merged)
+        # Lines the warehouse picks by SKU code are not replaced by an export that names the
+        # goods by title only (千牛's one workbook after the two-file download): the order's
+        # status, amounts and parcel are still updated.
+        keeps_lines |= _coded([row.id for record, _fp, row in changed
+                               if row.id not in keeps_lines and _titles_only(record)])
         held: dict[int, list[str]] = {}  # order id -> why it must not ship as it is
         lines: list[tuple] = []
         events: list[tuple] = []
@@ -478,7 +484,7 @@ class _Save:
                 "placed_at": record.placed_at, "paid_at": record.paid_at,
                 "fingerprint": fp, "updated_at": self.now,
             }
-            if row.id in keeps_lines:
+            if row.id in merged:
                 for name in OURS_AFTER_MERGE:
                     del values[name]
             # The platform blanks what it no longer shows (masked receivers, tracking after
@@ -503,7 +509,7 @@ class _Save:
             if row.id not in keeps_lines:
                 lines.extend(_line_rows(row.id, record))
             events.append((row.id, EVENT_UPDATED, self.actor,
-                           self._summary(record, row, status, amounts_kept=row.id in keeps_lines), self.now))
+                           self._summary(record, row, status, amounts_kept=row.id in merged), self.now))
         replaced = [row.id for _r, _fp, row in changed if row.id not in keeps_lines]
         for chunk in _chunks(replaced, LOOKUP_CHUNK):
             db.execute_sql(f'DELETE FROM "order_lines" WHERE "order_id" IN ({_params(len(chunk))})', chunk)
@@ -620,6 +626,20 @@ class _Save:
         if record.tracking_no and record.tracking_no != row.tracking_no:
             parts.append(words["tracking"] % {"no": record.tracking_no})
         return "; ".join(parts) or words["none"]
+
+
+def _titles_only(record: OrderRecord) -> bool:
+    return bool(record.lines) and not any(line.sku_code or line.sub_order_no for line in record.lines)
+
+
+def _coded(order_ids: list[int]) -> set[int]:
+    """Those of ``order_ids`` with a stored line that has a SKU code."""
+    found: set[int] = set()
+    for chunk in _chunks(order_ids, LOOKUP_CHUNK):
+        rows = db.execute_sql(f'SELECT DISTINCT "order_id" FROM "order_lines" WHERE "order_id" IN '
+                              f'({_params(len(chunk))}) AND "sku_code" <> {db.obj.param}', [*chunk, ""]).fetchall()
+        found.update(order_id for (order_id,) in rows)
+    return found
 
 
 _UPDATE_SQL: dict[tuple, str] = {}

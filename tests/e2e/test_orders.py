@@ -3,6 +3,7 @@ consumer): upload a large Taobao export in the browser, watch the job's progress
 report, find an order by the phone number a buyer gives, print its shipping note."""
 import csv
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,6 +13,7 @@ from tests.e2e.helpers import login
 
 pytestmark = pytest.mark.e2e
 
+DATA = Path(__file__).resolve().parents[1] / "data" / "orders"
 ORDERS = 3000  # about 2 MB with its items file: above the e2e server's inline limit, so the job runs it
 
 
@@ -70,6 +72,19 @@ def test_upload_watch_progress_read_report_find_by_phone_and_print(page: Page, t
     expect(page.locator(".tabbar, nav").first).to_be_hidden()
     expect(note).to_be_visible()
     page.emulate_media(media="screen")
+
+    # A Tmall shop with only 千牛's one workbook (issue 20): imported alone, no 宝贝报表.
+    page.goto("/orders/import")
+    page.get_by_label("新店铺名称").fill("千牛天猫店")
+    page.get_by_label("导出文件", exact=True).set_input_files(DATA / "qianniu_orders.xlsx")
+    page.get_by_role("button", name="导入", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/orders/import/\d+$"))
+    expect(figures).to_be_visible(timeout=60_000)
+    expect(page.locator(".import-batch .tag")).to_have_text("导入完成")
+    for label, value in (("文件中的订单", 8), ("文件中的商品行", 10), ("新增", 8)):
+        expect(figures.locator("div", has=page.locator("dt", has_text=label)).locator("dd")).to_have_text(str(value))
+    expect(page.locator(".import-batch")).to_contain_text("¥1,960.00")
+    expect(page.locator("table.import-statuses")).to_contain_text("卖家已发货，等待买家确认收货")
 
 
 def test_a_packer_ships_with_a_scanner_and_no_taps(page: Page):

@@ -360,6 +360,32 @@ def test_a_douyin_export_by_goods_is_imported_with_the_sums_of_its_rows(signed_i
     assert (report.created, report.updated, report.unchanged) == (0, 0, 5)
 
 
+def test_qiannius_one_workbook_export_is_imported_and_meets_the_two_file_download(signed_in):
+    """Issue 20: a Tmall shop with only 千牛's workbook (no 宝贝报表) can import; the same orders
+    in the older two-file download later update them, never duplicate them."""
+    batch, body = upload_and_report(signed_in, sample("qianniu_orders.xlsx"), new_shop="暖冬天猫店",
+                                    new_platform="tmall")
+    assert batch.status == BATCH_DONE and Shop.get().platform == "tmall"
+    report = imports.batch_report(batch)
+    assert (report.orders, report.lines, report.created) == (8, 10, 8)
+    assert "¥1,960.00" in body and "卖家已发货，等待买家确认收货" in body and "交易关闭" in body
+
+    shop = str(Shop.get().id)
+    again, _body = upload_and_report(signed_in, sample("qianniu_orders.csv"), shop=shop)
+    report = imports.batch_report(again)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 8)
+
+    both, _body = upload_and_report(signed_in, sample(*TAOBAO), shop=shop)
+    report = imports.batch_report(both)
+    assert (report.created, report.updated, report.unchanged) == (3, 3, 0)
+    assert (Order.select().count(), OrderLine.select().count()) == (11, 13)
+
+
+def test_the_import_page_names_qianniu_s_workbook(signed_in):
+    body = signed_in.get("/orders/import").get_data(as_text=True)
+    assert "Qianniu's order export (one workbook, 千牛) or both the order list" in body
+
+
 def test_a_douyin_order_level_export_is_refused_with_what_to_export_instead(signed_in):
     shop = Shop.create(name="抖音店", platform="douyin")
     batch, body = upload_and_report(signed_in, sample("broken/douyin_orders_order_level.csv"), shop=str(shop.id))

@@ -5,7 +5,8 @@ which export each file is (``detect``), and its orders or row errors (``parse``)
     detect(files: list[tuple[str, bytes]]) -> str   # a PLATFORM_*, or "" (unknown or mixed)
 
 One upload is one or more files of ONE platform: Taobao/Tmall need the order list
-(订单报表) and the items file (宝贝报表) of the same export, in any order; JD, Pinduoduo and
+(订单报表) and the items file (宝贝报表) of the same export, in any order, or 千牛's current
+one-workbook export (qianniu.py), which comes alone; JD, Pinduoduo and
 Douyin come as one file (or several of the same export), CSV or XLSX. The platform is told
 from the header row alone (never the file name), and columns are found by name, so new export
 versions' extra columns and missing optional ones do no harm.
@@ -30,7 +31,7 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 
 from office.models.orders import PLATFORM_DOUYIN, PLATFORM_JD, PLATFORM_PDD, PLATFORM_TAOBAO, PLATFORM_TMALL
-from office.orders.formats import douyin, jd, pdd, taobao
+from office.orders.formats import douyin, jd, pdd, qianniu, taobao
 from office.orders.formats.cells import text
 from office.orders.formats.common import MISSING, Sheet
 from office.orders.formats import tables
@@ -44,8 +45,10 @@ log = logging.getLogger(__name__)
 
 TAOBAO_ORDERS = "taobao_orders"
 TAOBAO_ITEMS = "taobao_items"
+TAOBAO_WORKBOOK = "taobao_workbook"  # 千牛's current one-file export (qianniu.py)
 PLATFORM_OF_KIND = {
     TAOBAO_ORDERS: PLATFORM_TAOBAO,
+    TAOBAO_WORKBOOK: PLATFORM_TAOBAO,
     TAOBAO_ITEMS: PLATFORM_TAOBAO,
     PLATFORM_JD: PLATFORM_JD,
     PLATFORM_PDD: PLATFORM_PDD,
@@ -56,7 +59,10 @@ PLATFORM_OF_KIND = {
 def kind_of(table: Table) -> str:
     """Which export a table is, from its header: a PLATFORM_* or TAOBAO_ORDERS / TAOBAO_ITEMS."""
     keys = table.key_set
-    # Taobao first: its newer order lists also carry 主订单编号, Douyin's key column.
+    # Taobao first: its newer order lists also carry 主订单编号, Douyin's key column. The
+    # one-workbook export before the older order list, whose signatures it also has.
+    if qianniu.is_workbook(keys):
+        return TAOBAO_WORKBOOK
     if taobao.is_order_list(keys):
         return TAOBAO_ORDERS
     if taobao.is_items_file(keys):
@@ -144,7 +150,19 @@ def _parse(files: list[tuple[str, bytes]], errors: list[RowError]) -> ParsedExpo
         return ParsedExport(platform="", errors=errors)
     platform = platforms.pop()
     if platform == PLATFORM_TAOBAO:
-        platform, orders = taobao.parse(by_kind.get(TAOBAO_ORDERS, []), by_kind.get(TAOBAO_ITEMS, []), errors)
+        orders = []
+        found = set()
+        if TAOBAO_WORKBOOK in by_kind:
+            workbook_platform, orders = qianniu.parse(by_kind[TAOBAO_WORKBOOK], errors)
+            found.add(workbook_platform)
+        if TAOBAO_ORDERS in by_kind or TAOBAO_ITEMS in by_kind:
+            # Both exports in one upload: each read as itself; an order in both is refused
+            # as repeated when saved (intake.check).
+            list_platform, listed = taobao.parse(by_kind.get(TAOBAO_ORDERS, []), by_kind.get(TAOBAO_ITEMS, []),
+                                                 errors)
+            found.add(list_platform)
+            orders = orders + listed
+        platform = PLATFORM_TMALL if PLATFORM_TMALL in found else PLATFORM_TAOBAO
     else:
         reader = {PLATFORM_JD: jd, PLATFORM_PDD: pdd, PLATFORM_DOUYIN: douyin}[platform]
         platform, orders = reader.parse(by_kind[platform], errors)
@@ -165,7 +183,7 @@ def detect(files: list[tuple[str, bytes]]) -> str:
         if not kind:
             continue
         platform = PLATFORM_OF_KIND[kind]
-        if kind == TAOBAO_ORDERS and _says_tmall(table):
+        if kind in (TAOBAO_ORDERS, TAOBAO_WORKBOOK) and _says_tmall(table):
             platform = PLATFORM_TMALL
         platforms.add(platform)
     if platforms == {PLATFORM_TAOBAO, PLATFORM_TMALL}:
@@ -174,7 +192,7 @@ def detect(files: list[tuple[str, bytes]]) -> str:
 
 
 def _says_tmall(table: Table) -> bool:
-    sheet = Sheet(table, taobao.ORDER_COLUMNS, [])
+    sheet = Sheet(table, qianniu.COLUMNS if qianniu.is_workbook(table.key_set) else taobao.ORDER_COLUMNS, [])
     index = sheet.ix["shop_type"]
     if index == MISSING:
         return False

@@ -14,6 +14,14 @@ _EXACT = {
     "没有创建支付宝交易": STAGE_UNPAID,
     "买家已付款等待卖家发货": STAGE_PAID,
     "等待卖家发货": STAGE_PAID,
+    "买家已付款": STAGE_PAID,
+    # 千牛's current export spells some out in full (punctuation is dropped before the lookup).
+    "卖家已发货等待买家确认收货": STAGE_SHIPPED,
+    "买家已签收": STAGE_DELIVERED,
+    "交易关闭退款": STAGE_CLOSED,
+    "交易关闭退款成功": STAGE_CLOSED,
+    # Paid with a foreign card, the payment not yet confirmed: not to ship until it is.
+    "外卡支付付款确认中": STAGE_UNPAID,
     # Part shipped: the rest still has to go out, so it stays in the warehouse's work.
     "卖家部分发货": STAGE_PAID,
     "卖家已发货等待买家确认": STAGE_SHIPPED,

@@ -181,6 +181,93 @@ def make_tmall() -> None:
     write_text("tmall_items.csv", [csv_line(TAOBAO_ITEM_HEADER)] + [csv_line(item, {0}) for item in items], "gb18030")
 
 
+# ------------------------------------------------------------------ Taobao / Tmall: 千牛's one workbook
+
+QIANNIU_HEADER = [
+    "订单编号", "支付单号", "支付详情", "买家会员名", "买家应付货款", "买家应付邮费", "总金额", "买家实付金额", "订单状态",
+    "买家留言", "收货人姓名", "收货地址 ", "运送方式", "联系手机", "订单创建时间", "订单付款时间 ", "商品标题 ", "宝贝种类",
+    "宝贝总数量", "商品属性SKU", "物流单号 ", "物流公司", "订单关闭原因", "商家备注", "退款金额", "店铺名称", "发货时间",
+    "确认收货时间", "确认收货打款金额", "总金额(旧版)", "是否手机订单", "主订单编号",
+]
+QIANNIU_GUARDED = {0, 1, 20, 31}  # 订单编号, 支付单号, 物流单号, 主订单编号
+QIANNIU_AMOUNTS = (4, 5, 6, 7, 24, 28, 29)
+QIANNIU_TIMES = (14, 15, 26, 27)
+QN_SHIPPED = "卖家已发货，等待买家确认收货"
+
+
+def qianniu_row(no, nick, goods, postage, paid, status, name, address, mobile, created, paid_at, title, kinds, count,
+                spec, tracking="", courier="", close="订单未关闭", memo="", refund="0.00", shipped="", received="",
+                message=""):
+    total = f"{float(goods) + float(postage):.2f}"
+    return [
+        no, f"2026111222001{no[-9:]}" if paid_at else "", f"支付宝{paid}" if paid_at else "", nick, goods, postage,
+        total, paid, status, message, name, address, "快递", mobile, created, paid_at, title, str(kinds), str(count),
+        spec, tracking, courier, close, memo, refund, "暖冬小铺", shipped, received, paid if received else "0.00",
+        total, "手机订单", no,
+    ]
+
+
+def qianniu_rows() -> list[list[str]]:
+    """Orders …567, …568 and …569 are also in taobao_orders.csv (the two-file download)."""
+    cup, sweater, down, long_down = "316不锈钢保温杯男女大容量", "加绒卫衣男冬季宽松", "轻薄羽绒服女短款白鸭绒", "长款羽绒服男加厚"
+    return [
+        # Two goods on two rows with the same 订单编号, the order's amounts repeated on each.
+        qianniu_row("4012345678901234567", "tb_小鹿爱喝水", "307.00", "0.00", "297.00", PAID_TO_SHIP, "张**",
+                    "浙江省 杭州市 西湖区 文三路 ***号 (310012)", "138****5678", "2026-11-11 00:00:05",
+                    "2026-11-11 00:00:31", cup, 2, 2, "颜色分类：曜石黑;容量：500ml",
+                    message="请发顺丰，谢谢\n周末家里没人，放快递柜"),
+        qianniu_row("4012345678901234567", "tb_小鹿爱喝水", "307.00", "0.00", "297.00", PAID_TO_SHIP, "张**",
+                    "浙江省 杭州市 西湖区 文三路 ***号 (310012)", "138****5678", "2026-11-11 00:00:05",
+                    "2026-11-11 00:00:31", sweater, 2, 1, "颜色分类：灰色;尺码：L",
+                    message="请发顺丰，谢谢\n周末家里没人，放快递柜"),
+        qianniu_row("4012345678901234568", "江南一叶", "599.00", "0.00", "599.00", QN_SHIPPED, "李**",
+                    "江苏省 苏州市 工业园区 星湖街 ***号 (215000)", "139****2211", "2026-11-11 08:12:40",
+                    "2026-11-11 08:13:02", down, 1, 1, "颜色分类：米白色;尺码：M", "75312345678901", "中通快递",
+                    shipped="2026-11-11 15:20:00"),
+        qianniu_row("4012345678901234569", "阿杰不吃香菜", "129.00", "10.00", "139.00", "交易成功", "王**",
+                    "广东省 深圳市 南山区 科技园 ***栋 (518057)", "186****0427", "2026-11-11 09:05:00",
+                    "2026-11-11 09:06:00", sweater, 1, 1, "颜色分类：黑色;尺码：XL", "No:YT8812345678901", "圆通速递",
+                    memo="老客户，送暖宝宝", shipped="2026-11-11 16:00:00", received="2026-11-14 18:20:11"),
+        # Closed unpaid.
+        qianniu_row("4012345678901234573", "momo_2019", "79.00", "0.00", "0.00", "交易关闭", "赵**",
+                    "上海 上海市 浦东新区 张江路 ***号 (201203)", "150****7788", "2026-11-12 10:30:00", "", cup, 1, 1,
+                    "颜色分类：樱花粉;容量：500ml", close="买家不想买了"),
+        # Paid, refunded in full and closed: 买家实付金额 net of the refund (0.00), 退款金额 599.00.
+        qianniu_row("4012345678901234574", "小林同学", "599.00", "0.00", "0.00", "交易关闭", "陈**",
+                    "湖北省 武汉市 洪山区 珞喻路 ***号 (430074)", "131****6622", "2026-11-12 11:00:00",
+                    "2026-11-12 11:00:10", down, 1, 1, "颜色分类：黑色;尺码：L", close="退款", refund="599.00"),
+        # Delivered, one of the two cups refunded: 买家实付金额 is the whole payment, above 退款金额.
+        qianniu_row("4012345678901234575", "胖虎", "158.00", "0.00", "158.00", "交易成功", "刘**",
+                    "山东省 青岛市 市南区 香港中路 ***号 (266071)", "137****3301", "2026-11-12 12:00:00",
+                    "2026-11-12 12:00:30", cup, 1, 2, "颜色分类：曜石黑;容量：500ml", "SF1400123456780", "顺丰速运",
+                    refund="79.00", shipped="2026-11-12 18:00:00", received="2026-11-15 10:00:00"),
+        qianniu_row("4012345678901234576", "北方的狼", "1299.00", "0.00", "0.00", "等待买家付款", "孙**",
+                    "北京 北京市 朝阳区 望京街 ***号 (100102)", "133****9900", "2026-11-12 23:58:10", "", long_down, 1, 1,
+                    "颜色分类：藏青;尺码：XXL"),
+        # Two goods in one row: the titles joined by "，", 宝贝种类 2, one piece each; a 10.00 coupon.
+        qianniu_row("4012345678901234577", "小周周", "178.00", "0.00", "168.00", PAID_TO_SHIP, "周**",
+                    "福建省 厦门市 思明区 环岛路 ***号 (361005)", "138****1234", "2026-11-12 20:00:00",
+                    "2026-11-12 20:01:00", f"{cup}，{sweater}", 2, 2,
+                    "颜色分类：樱花粉;容量：500ml，颜色分类：黑色;尺码：L"),
+    ]
+
+
+def make_qianniu() -> None:
+    rows = qianniu_rows()
+    lines = [csv_line(QIANNIU_HEADER)] + [csv_line(row, QIANNIU_GUARDED) for row in rows]
+    write_text("qianniu_orders.csv", lines, "gbk")
+    typed = []
+    for row in rows:
+        row = list(row)
+        for index in QIANNIU_AMOUNTS:
+            row[index] = float(row[index])
+        for index in QIANNIU_TIMES:  # date cells, as a workbook opened and saved again has them
+            row[index] = dt.datetime.fromisoformat(row[index]) if row[index] else None
+        row[18] = int(row[18])  # 宝贝总数量 a number; order and tracking numbers stay text cells
+        typed.append([None if cell == "" else cell for cell in row])
+    write_xlsx("qianniu_orders.xlsx", QIANNIU_HEADER, typed)
+
+
 # ------------------------------------------------------------------ JD
 
 JD_HEADER = [
@@ -563,6 +650,7 @@ def main(out: Path = HERE) -> None:
     (OUT / "broken").mkdir(exist_ok=True)
     make_taobao()
     make_tmall()
+    make_qianniu()
     make_jd()
     make_pdd()
     make_douyin()
