@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -27,12 +28,13 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from office.approvals.fields import DATERANGE, FieldError, FieldErrors, FieldSpec, clean
+from office.db import db
 from office.models.approvals import PENDING, ApprovalRequest, ApprovalTemplate, LeaveAllowance, LeaveRecord
 
 LEAVE_TEMPLATE = "leave"
 TYPE_FIELD, DATES_FIELD, DAYS_FIELD = "leave_type", "dates", "days"
 
-DAYS_RANGE = _l("Give a number of days from 0 to 366.")
+DAYS_RANGE = _l("Give a number of days from 0 to 366, in whole or half days.")
 NO_WORKING_DAY = _l("These dates hold no working day (Monday to Friday).")
 
 
@@ -132,12 +134,42 @@ def set_allowance(user_id: int, leave_type: str, days: float | None) -> None:
         LeaveAllowance.delete().where((LeaveAllowance.user == user_id)
                                       & (LeaveAllowance.leave_type == leave_type)).execute()
         return
-    if days < 0 or days > 366:
+    if days < 0 or days > 366 or days * 2 != int(days * 2):
         raise FieldError(DAYS_RANGE, "days")
     (LeaveAllowance.insert(user=user_id, leave_type=leave_type, days=float(days))
      .on_conflict(conflict_target=[LeaveAllowance.user, LeaveAllowance.leave_type],
                   update={LeaveAllowance.days: float(days)})
      .execute())
+
+
+def own_allowances(leave_types: list[str]) -> dict[tuple[int, str], float]:
+    """Every person's own allowance of these types, keyed (user id, type): one query."""
+    if not leave_types:
+        return {}
+    return {(row.user_id, row.leave_type): row.days for row in LeaveAllowance.select().where(
+        LeaveAllowance.leave_type.in_(leave_types))}
+
+
+def parse_days(text: str) -> float | None:
+    """An allowance as typed ("10", "７.５"); None for blank (the company default). Raises
+    FieldError for anything else than whole or half days from 0 to 366."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if not text:
+        return None
+    try:
+        days = float(text)
+    except ValueError:
+        raise FieldError(DAYS_RANGE, "days") from None
+    if not (0 <= days <= 366) or days * 2 != int(days * 2):
+        raise FieldError(DAYS_RANGE, "days")
+    return days
+
+
+def save_allowances(changes: dict[tuple[int, str], float | None]) -> None:
+    """Set (or, with None, clear back to the default) many allowances in one transaction."""
+    with db.atomic():
+        for (user_id, leave_type), days in changes.items():
+            set_allowance(user_id, leave_type, days)
 
 
 def days_in_year(start: dt.date, end: dt.date, days: float, year: int) -> float:

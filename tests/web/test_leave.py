@@ -239,3 +239,31 @@ def test_the_opinion_and_the_comment_boxes_have_distinct_labels(app, client, aut
     assert labels[f"comment-body-{request.id}"] == _t(app, "Comment")
     assert len(set(labels.values())) == len(labels), labels
     assert _t(app, "Post comment") in html
+
+
+# --- allowances (admins) --------------------------------------------------------------------------
+
+def test_admins_set_a_person_s_allowance_and_blank_returns_to_the_default(app, client, auth, org, admin):
+    staff = org["staff"]
+    auth.login(admin)
+    html = client.get("/approvals/leave-allowances").get_data(as_text=True)
+    key = f"days-{staff.id}-0"
+    assert f'id="{key}"' in html and _t(app, "Default: %(days)s", days="5") in html
+    response = client.post("/approvals/leave-allowances", data={key: "7.5"})
+    assert response.status_code == 303
+    assert _balance(staff).allowance == 7.5
+    assert f'value="7.5"' in client.get("/approvals/leave-allowances").get_data(as_text=True)
+    # A refused cell saves nothing, not even the valid ones beside it.
+    other = f"days-{org['colleague'].id}-0"
+    response = client.post("/approvals/leave-allowances", data={key: "8", other: "abc"})
+    assert response.status_code == 422 and f'id="{other}-error"' in response.get_data(as_text=True)
+    assert _balance(staff).allowance == 7.5
+    assert client.post("/approvals/leave-allowances", data={key: "0.3"}).status_code == 422
+    assert client.post("/approvals/leave-allowances", data={key: ""}).status_code == 303
+    assert _balance(staff).allowance == 5.0
+
+
+def test_only_admins_reach_the_allowances(client, auth, org):
+    auth.login(org["head_tmall"])
+    assert client.get("/approvals/leave-allowances").status_code == 403
+    assert client.post("/approvals/leave-allowances", data={}).status_code == 403
