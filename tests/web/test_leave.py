@@ -132,6 +132,18 @@ def test_the_form_without_javascript_shows_the_count_after_a_refusal(app, client
     assert _t(app, "%(allowance)s days a year, %(used)s used, %(left)s left", allowance="5", used="0", left="5") in html
 
 
+def test_a_returned_leave_filed_again_is_counted_again(client, auth, org):
+    request = _leave(org["staff"], "2026-12-07", "2026-12-08")
+    engine.return_to_initiator(request.id, org["head_tmall"], "日期改一下", now=NOW)
+    auth.login(org["staff"])
+    html = client.get(f"/approvals/{request.id}/resubmit").get_data(as_text=True)
+    assert 'name="days"' not in html and re.search(r'id="leave-days">\s*2\b', html)
+    response = client.post(f"/approvals/{request.id}/resubmit", data={
+        "leave_type": "年假", "dates_start": "2026-12-07", "dates_end": "2026-12-11", "days": "2", "reason": "改期"})
+    assert response.status_code == 303
+    assert json.loads(ApprovalRequest.get_by_id(request.id).data)["days"] == 5
+
+
 # --- balances -------------------------------------------------------------------------------------
 
 def test_balance_counts_approved_apart_from_pending_and_ignores_rejected_and_withdrawn(app, org):
