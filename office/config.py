@@ -64,6 +64,10 @@ class Defaults:
     NODE_REMIND_DAYS = 1
     # Approvals: an initiator may urge (催办) the current approvers once per this many minutes.
     APPROVAL_URGE_MINUTES = 60
+    # Leave (office/approvals/leave.py): days a year of each leave type that has a balance, for
+    # everyone whose own allowance is not set (年假: 5 days, the legal minimum after one year of
+    # work). Types not named here (事假, 病假...) have no balance.
+    LEAVE_ALLOWANCES = {"年假": 5}
     # Notices: the author may remind the recipients who have not confirmed once per this many minutes.
     NOTICE_REMIND_MINUTES = 60
     # Orders (office/orders/logistics.py): a shipped order whose platform still shows it

@@ -164,9 +164,11 @@ def seed_approvals(users: dict[str, User]) -> None:
     engine.submit(form["ad_spend"], users["zhaopeng"], {
         "channel": "直通车", "shop": "知行旗舰店", "amount": "3000", "period_start": (today + day).isoformat(),
         "period_end": (today + 8 * day).isoformat(), "roi": "3.2", "plan": "保温杯 Pro 关键词加价，主推礼盒款"})
+    # Next week's Monday and Tuesday: two working days (the form counts them; a weekend would be refused).
+    monday = today + (7 - today.weekday()) * day
     leave = engine.submit(form["leave"], users["hejing"], {
-        "leave_type": "年假", "dates_start": (today + 3 * day).isoformat(), "dates_end": (today + 4 * day).isoformat(),
-        "days": "2", "reason": "回老家办事", "handover": str(users["machao"].id)}).request
+        "leave_type": "年假", "dates_start": monday.isoformat(), "dates_end": (monday + day).isoformat(),
+        "reason": "回老家办事", "handover": str(users["machao"].id)}).request
     engine.approve(leave.id, users["zhengli"], "已安排马超顶班")
     engine.submit(form["special_price"], users["sunyue"], {
         "sku": "BWB-PRO-500", "normal_price": "129", "special_price": "99",

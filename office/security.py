@@ -21,6 +21,9 @@ from flask import current_app
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
+    # blob: for the composer's thumbnails of images chosen but not yet posted (URL.createObjectURL
+    # in static/js/office.js): the picture never leaves the browser before posting.
+    "img-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

@@ -1,14 +1,15 @@
 """The approvals blueprint (/approvals), its live-stream renderer (live.py) registered with it,
 and what every approvals template may use: the words for a request's status and for the list
-tabs (the list pages and the live stream's redraws show the same). The views import this
+tabs, and leave days as text (the list pages and the live stream's redraws show the same). The views import this
 module; it imports no views.
 """
 from __future__ import annotations
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
-from office.approvals import live, queries
+from office.approvals import leave, live, queries
 from office.live import registry
 from office.models.approvals import APPROVED, PENDING, REJECTED, RETURNED, WITHDRAWN
 
@@ -34,3 +35,17 @@ TAB_LABELS = {
 def approval_list_globals():
     # Rows are rendered by the list views and by the live stream, with the same words.
     return {"approval_status_labels": STATUS_LABELS, "approval_tab_labels": TAB_LABELS}
+
+
+@bp.app_template_global()
+def leave_days(days: float) -> str:
+    """Leave days as a figure: 2, 2.5."""
+    return leave.plain(days)
+
+
+@bp.app_template_global()
+def leave_days_text(days: float) -> str:
+    """"2 days", "2.5 days", "1 day" (Chinese: "2 天")."""
+    whole = float(days) == int(days)
+    # gettext's plural rules take whole numbers only; a half day reads as a plural.
+    return ngettext("%(days)s day", "%(days)s days", int(days) if whole else 2, days=leave.plain(days))

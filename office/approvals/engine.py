@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from office.approvals import outcomes
-from office.approvals.fields import FieldSpec, clean
+from office.approvals import leave, outcomes
+from office.approvals.fields import FieldErrors, FieldSpec, clean
 from office.approvals.routing import ResolvedStep, StepSpec, deputies, resolve
 from office.db import atomic_for_update, locked
 from office.inbox.notify import mark_handled, mark_settled, notify
@@ -91,6 +91,23 @@ def template_fields(template: ApprovalTemplate) -> list[FieldSpec]:
 
 def template_route(template: ApprovalTemplate) -> list[StepSpec]:
     return [StepSpec.from_dict(s) for s in json.loads(template.route or "[]")]
+
+
+def clean_fields(template: ApprovalTemplate, raw) -> dict:
+    """The template's fields cleaned from ``raw`` (fields.clean), with what the server works out
+    itself put in first: a 请假's days are counted from its dates (leave.with_days), whatever
+    the form sent. Raises FieldErrors for every refused field."""
+    specs = template_fields(template)
+    raw = leave.with_days(template.key, specs, raw)
+    try:
+        return clean(specs, raw)
+    except FieldErrors as error:
+        if leave.no_working_day(template.key, specs, raw):
+            # "Days: at least 0.5" would name a field nobody typed; the dates are what to change.
+            errors = {name: message for name, message in error.errors.items() if name != leave.DAYS_FIELD}
+            errors[leave.DATES_FIELD] = str(leave.NO_WORKING_DAY)
+            raise FieldErrors(errors, {spec.name: spec.label for spec in specs}) from None
+        raise
 
 
 def preview(template: ApprovalTemplate, initiator: User, data: dict, chosen: User | None = None,
@@ -198,7 +215,7 @@ def submit(template: ApprovalTemplate, initiator: User, raw: dict, title: str = 
     if not template.is_active:
         raise ApprovalError(_l("This form is no longer in use."), "template")
     now = now or utcnow()
-    data = clean(template_fields(template), raw)
+    data = clean_fields(template, raw)
     route = preview(template, initiator, data, chosen, now)
     _refuse_nobody(route)
     title = (title or "").strip()[:120] or f"{initiator.display_name}的{template.name}"
@@ -347,7 +364,7 @@ def resubmit(approval_id: int, initiator: User, raw: dict, chosen: User | None =
         if approval.initiator_id != initiator.id or approval.status != RETURNED:
             raise ApprovalError(_l("Only a returned request can be filed again, by its initiator."), "status")
         template = ApprovalTemplate.get_by_id(approval.template_id)
-        data = clean(template_fields(template), raw)
+        data = clean_fields(template, raw)
         route = preview(template, initiator, data, chosen, now)
         _refuse_nobody(route)
         last = (ApprovalStep.select(ApprovalStep.position).where(ApprovalStep.request == approval.id)

@@ -11,9 +11,10 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from peewee import JOIN
 
-from office.approvals import engine
+from office.approvals import engine, leave
 from office.approvals.fields import ATTACHMENT, DEPARTMENT, PERSON, FieldErrors, FieldSpec, clean, display
 from office.approvals.routing import FREE
+from office.clock import office_date
 from office.departments.tree import choices as department_choices
 from office.mainlines.access import visible_mainlines
 from office.models.approvals import (
@@ -104,7 +105,8 @@ def form_context(template: ApprovalTemplate, values, errors: dict, user, *, appr
     has_free = has_free_step(template)
     needs_people = has_free or any(spec.type == PERSON for spec in specs)
     chosen = active_person(values.get(APPROVER)) if has_free else None
-    route = engine.preview(template, user, values_that_clean(specs, values), chosen)
+    counted = leave.with_days(template.key, specs, values)
+    route = engine.preview(template, user, values_that_clean(specs, counted), chosen)
     return {
         "form_template": template,  # not "template": htmx.render's first parameter
         "specs": specs,
@@ -119,6 +121,50 @@ def form_context(template: ApprovalTemplate, values, errors: dict, user, *, appr
         "kept_files": kept_files or {},
         "TITLE": TITLE, "CC_NAMES": CC_NAMES, "MAINLINE": MAINLINE, "APPROVER": APPROVER,
         "FORM_ERROR": FORM_ERROR,
+        "leave": leave_form(template, specs, values, errors, user),
+    }
+
+
+def leave_form(template: ApprovalTemplate, specs: list[FieldSpec], values, errors: dict, user) -> dict | None:
+    """For the 请假 form (approvals/_leave_summary.html, in place of a days box): the days its
+    dates take, counted by the server, and the filer's balance of the chosen type in the year
+    the leave starts (this year while no date is chosen). None for every other form."""
+    if not leave.applies(template.key, specs):
+        return None
+    dates = leave.dates_of(specs, values)
+    days = leave.working_days(*dates) if dates else None
+    leave_type = str(values.get(leave.TYPE_FIELD) or "")
+    year = dates[0].year if dates else office_date().year
+    return {
+        "dates": dates,
+        "days": days,
+        "leave_type": leave_type,
+        "balance": leave.balance(user.id, leave_type, year) if leave_type else None,
+        "error": errors.get(leave.DAYS_FIELD),
+    }
+
+
+def leave_request(approval: ApprovalRequest, specs: list[FieldSpec], data: dict, user, assignments) -> dict | None:
+    """For a 请假 request's summary: its type, dates and days, and (to its initiator and its
+    approvers only: a colleague cc'd reads the request, not the person's leave) the balance of
+    that type in the year it starts, with this request's days apart from other pending ones."""
+    if not leave.applies(approval.template.key, specs):
+        return None
+    taken = leave.leave_of(data)
+    if taken is None:
+        return None
+    leave_type, first, last, days = taken
+    may_see = user.id == approval.initiator_id or any(a.user_id == user.id for a in assignments)
+    excluding = approval.id if approval.status == PENDING else None
+    return {
+        "leave_type": leave_type,
+        "first": first,
+        "last": last,
+        "days": days,
+        "calendar_days": (last - first).days + 1,
+        "balance": leave.balance(approval.initiator_id, leave_type, first.year, excluding=excluding)
+        if may_see and leave_type else None,
+        "is_pending": approval.status == PENDING,
     }
 
 
@@ -212,6 +258,7 @@ def request_context(user, approval: ApprovalRequest) -> dict:
             Mainline.id == approval.mainline_id).first()
     viewer = Viewer(user, approval, template, assignments, {step.id: step.position for step in steps})
     return {
+        "leave": leave_request(approval, specs, data, user, assignments),
         "approval": approval,
         "approval_template": template,  # not "template": htmx.render's first parameter
         "field_rows": field_rows,

@@ -8,6 +8,7 @@ from office.models.approvals import (
     ApprovalStep,
     ApprovalTemplate,
     Delegation,
+    LeaveAllowance,
     LeaveRecord,
 )
 from office.models.audit import AuditEvent
@@ -28,7 +29,7 @@ ALL_MODELS = (
     LiveEvent,
     Mainline, Phase, Member, JoinRequest, Node, NodeDependency, Activity, PlanTemplate,
     ApprovalTemplate, ApprovalRequest, ApprovalStep, ApprovalAssignment, ApprovalAction, ApprovalCc, Delegation,
-    ApprovalFile, LeaveRecord,
+    ApprovalFile, LeaveRecord, LeaveAllowance,
     ApiToken, Product, Shop, RoutingRule, Order, OrderLine, OrderEvent, ImportBatch,
 )
 
@@ -36,7 +37,7 @@ __all__ = [
     "ALL_MODELS", "ROLES", "Activity", "ApiToken", "ImportBatch", "Order", "OrderEvent", "OrderLine", "Product",
     "RoutingRule", "Shop", "ApprovalAction", "ApprovalAssignment", "ApprovalCc", "ApprovalFile",
     "ApprovalRequest", "ApprovalStep", "ApprovalTemplate", "Attachment", "AuditEvent", "ChannelSettings",
-    "Comment", "Delegation", "Delivery", "Department", "JoinRequest", "LeaveRecord", "LiveEvent", "Mainline",
+    "Comment", "Delegation", "Delivery", "Department", "JoinRequest", "LeaveAllowance", "LeaveRecord", "LiveEvent", "Mainline",
     "Member", "Memo", "Node", "NodeDependency", "Notice", "NoticeConfirmation", "NoticeDepartment", "Notification",
     "Phase", "PlanTemplate", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "User",
 ]

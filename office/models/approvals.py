@@ -212,3 +212,17 @@ class LeaveRecord(BaseModel):
     class Meta:
         table_name = "leave_records"
         indexes = ((("user", "starts_on"), False),)
+
+
+class LeaveAllowance(BaseModel):
+    """Days of one leave type a person has each year, where it differs from the company default
+    (config LEAVE_ALLOWANCES); office/approvals/leave.py computes balances from it."""
+
+    user = ForeignKeyField(User, backref="+", on_delete="CASCADE")
+    leave_type = CharField(max_length=20)
+    days = FloatField()
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "leave_allowances"
+        indexes = ((("user", "leave_type"), True),)

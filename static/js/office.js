@@ -129,3 +129,65 @@ document.addEventListener("htmx:sseOpen", function (e) {
     htmx.process(next);
   });
 });
+
+// The feed's composer (templates/feed/_composer.html): with this script the file input hides behind its
+// 附件 button (the form gets .composer-js), and the files chosen are listed before posting: a thumbnail for an
+// image, name and size for the rest, and a button that takes one out again. Without it the plain input shows.
+(function () {
+  function enhance(root) {
+    if (!root || !root.querySelectorAll) return;
+    if (root.matches && root.matches("form.composer")) root.classList.add("composer-js");
+    root.querySelectorAll("form.composer").forEach(function (form) { form.classList.add("composer-js"); });
+  }
+  function size(bytes) {
+    if (bytes < 1024) return bytes + " B";
+    if (bytes < 1048576) return Math.round(bytes / 1024) + " KB";
+    return (bytes / 1048576).toFixed(1) + " MB";
+  }
+  function render(input) {
+    var list = document.getElementById(input.dataset.preview);
+    var template = document.getElementById("composer-file-item");
+    if (!list || !template) return;
+    list.querySelectorAll("img").forEach(function (img) { URL.revokeObjectURL(img.src); });
+    list.textContent = "";
+    Array.prototype.forEach.call(input.files, function (file, index) {
+      var item = template.content.firstElementChild.cloneNode(true);
+      if (/^image\//.test(file.type)) {
+        var img = document.createElement("img");
+        img.src = URL.createObjectURL(file);
+        img.alt = "";
+        var thumb = item.querySelector(".composer-file-thumb");
+        thumb.textContent = "";
+        thumb.appendChild(img);
+      }
+      item.querySelector(".composer-file-name").textContent = file.name;
+      item.querySelector(".composer-file-size").textContent = size(file.size);
+      var remove = item.querySelector("[data-remove-file]");
+      remove.setAttribute("aria-label", remove.dataset.label.replace("{name}", file.name));
+      remove.dataset.index = String(index);
+      list.appendChild(item);
+    });
+    list.hidden = input.files.length === 0;
+  }
+  enhance(document);
+  document.addEventListener("htmx:load", function (e) { enhance(e.detail.elt); });
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (input.matches && input.matches("input[type=file][data-preview]")) render(input);
+  });
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-remove-file]");
+    if (!button) return;
+    var list = button.closest("[data-files-for]");
+    var input = list && document.getElementById(list.dataset.filesFor);
+    if (!input) return;
+    // A file input's list cannot be edited in place; a DataTransfer builds the new one.
+    var kept = new DataTransfer();
+    Array.prototype.forEach.call(input.files, function (file, index) {
+      if (index !== Number(button.dataset.index)) kept.items.add(file);
+    });
+    input.files = kept.files;
+    render(input);
+    input.focus();
+  });
+})();

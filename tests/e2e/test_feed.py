@@ -62,7 +62,7 @@ def test_department_post_does_not_reach_other_departments(browser, live_server):
     login(author, "zhengli")  # 客服部
     login(outsider, "wanglei")  # 运营推广部
     author.get_by_label("有什么新动态？").fill("客服部内部：明早例会改到9点半")
-    author.get_by_text("可见范围、提醒、附件").click()
+    author.get_by_text("可见范围、提醒").click()
     author.get_by_label("谁能看到").select_option("departments")
     dept = author.locator("#composer").get_by_label("部门", exact=True)
     value = dept.locator("option", has_text="客服部").first.get_attribute("value")

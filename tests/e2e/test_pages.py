@@ -40,6 +40,7 @@ ADMIN_PAGES = {
     "approval-templates": "/approvals/templates",
     "approval-template-new": "/approvals/templates/new",
     "approval-template-edit": "/approvals/templates/2/edit",
+    "leave-allowances": "/approvals/leave-allowances",
     "order-rules": "/orders/rules",
 }
 # 郑丽 leads 客服部, which works orders and sees customer data (demo order 1 is in 知行旗舰店).
@@ -51,7 +52,10 @@ SERVICE_PAGES = {
 STAFF_PAGES = {"home-staff": "/", "forbidden": "/people/manage", "post-staff": "/feed/2", "inbox-staff": "/inbox/",
                "notices-staff": "/notices/", "notice-staff": "/notices/1", "memos-staff": "/memos/",
                "memo-for-post": "/memos/new?post=1", "mainlines-staff": "/mainlines/",
-               "approvals-staff": "/approvals/?tab=mine", "approval-leave-staff": "/approvals/2"}
+               "approvals-staff": "/approvals/?tab=mine", "approval-leave-staff": "/approvals/2",
+               "approval-leave-form": "/approvals/new/leave"}
+# 李娜 decides the demo's pending 直通车 request: the decision under the summary (issue 14).
+APPROVER_PAGES = {"approval-to-decide": "/approvals/1"}
 # The demo's 双12年终大促 is mainline 1; the director sees it without being a member.
 DIRECTOR_PAGES = {
     "mainlines": "/mainlines/", "mainline": "/mainlines/1", "mainline-board": "/mainlines/1/board",
@@ -164,6 +168,14 @@ def test_staff_pages(phone, artifacts):
         phone.goto(url)
         check(phone, name, artifacts)
     expect(phone.locator(".tabbar")).to_be_visible()
+
+
+def test_approver_pages(phone, artifacts):
+    login(phone, "lina")
+    for name, url in APPROVER_PAGES.items():
+        phone.goto(url)
+        expect(phone.get_by_role("button", name="同意", exact=True)).to_be_visible()
+        check(phone, name, artifacts)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP])

@@ -24,7 +24,7 @@ def org(app):
             "director": make_user("chenjh", role="director", display_name="陈建华")}
 
 
-def _leave(org, days="2.5", start="2026-11-25", end="2026-11-27", kind="年假"):
+def _leave(org, days="9", start="2026-11-25", end="2026-11-27", kind="年假"):
     raw = {"leave_type": kind, "dates_start": start, "dates_end": end, "days": days, "reason": "回老家"}
     return engine.submit(ApprovalTemplate.get(ApprovalTemplate.key == "leave"), org["staff"], raw, now=NOW).request
 
@@ -35,17 +35,18 @@ def test_an_approved_leave_becomes_leave_days_once(org):
     engine.approve(request.id, org["head"], now=NOW)
     record = LeaveRecord.get()
     assert (record.user_id, record.request_id, record.leave_type) == (org["staff"].id, request.id, "年假")
-    assert (record.starts_on, record.ends_on, record.days) == (dt.date(2026, 11, 25), dt.date(2026, 11, 27), 2.5)
+    # Wednesday to Friday: the 3 working days counted on filing, not the 9 the form sent.
+    assert (record.starts_on, record.ends_on, record.days) == (dt.date(2026, 11, 25), dt.date(2026, 11, 27), 3)
     outcomes.run(ApprovalRequest.get_by_id(request.id), "approved")  # a second run changes nothing
     assert LeaveRecord.select().count() == 1
 
 
 def test_a_long_leave_is_recorded_after_the_director_too(org):
-    request = _leave(org, days="5", start="2026-12-01", end="2026-12-05", kind="病假")
+    request = _leave(org, days="1", start="2026-12-01", end="2026-12-07", kind="病假")  # Tue to Mon: 5 days
     engine.approve(request.id, org["head"], now=NOW)
     assert LeaveRecord.select().count() == 0  # the director has not decided yet
     engine.approve(request.id, org["director"], now=NOW)
-    assert [(r.days, r.leave_type, r.ends_on) for r in LeaveRecord.select()] == [(5.0, "病假", dt.date(2026, 12, 5))]
+    assert [(r.days, r.leave_type, r.ends_on) for r in LeaveRecord.select()] == [(5.0, "病假", dt.date(2026, 12, 7))]
 
 
 def test_rejected_and_withdrawn_leave_and_other_forms_record_nothing(org):

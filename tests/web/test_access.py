@@ -33,13 +33,15 @@ ADMIN_URLS = [
     ("post", "/approvals/templates/{template}/activate"),
     ("post", "/approvals/templates/{template}/deactivate"),
     ("post", "/approvals/templates/{template}/move"),
+    ("get", "/approvals/leave-allowances"),
+    ("post", "/approvals/leave-allowances"),
 ]
 ADMIN_ENDPOINTS = {
     "people.manage", "people.create", "people.row", "people.edit", "people.deactivate", "people.activate",
     "people.reset_password", "departments.index", "departments.create", "departments.row", "departments.edit",
     "departments.delete", "audit.index", "inbox.failures", "inbox.retry",
     "approvals.templates", "approvals.template_create", "approvals.template_edit", "approvals.template_activate",
-    "approvals.template_deactivate", "approvals.template_move",
+    "approvals.template_deactivate", "approvals.template_move", "approvals.leave_allowances",
 }
 SIGNED_IN_URLS = [
     ("get", "/"), ("get", "/people/"), ("get", "/people/{username}"), ("get", "/account/password"),

@@ -120,11 +120,12 @@ def test_every_form_renders_its_fields_by_type_with_the_route(client, auth, org)
     assert 'name="dates_start"' in leave and 'name="dates_end"' in leave and 'type="date"' in leave
     assert '<select id="f-leave_type" name="leave_type" required' in leave
     assert 'id="f-handover"' in leave and "<optgroup" in leave  # a person: colleagues by department
-    assert 'id="f-days"' in leave and 'inputmode="decimal"' in leave
+    # Days are counted from the dates, not typed (issue 14): no box for them, the count instead.
+    assert 'name="days"' not in leave and 'id="leave-summary"' in leave
     assert 'id="route-preview"' in leave and "李娜" in leave  # the head, previewed on GET
     assert 'hx-post="/approvals/new/leave/preview"' in leave and 'hx-target="#route-preview"' in leave
     ad = client.get("/approvals/new/ad_spend").get_data(as_text=True)
-    assert "¥" in ad and 'id="f-amount"' in ad
+    assert "¥" in ad and 'id="f-amount"' in ad and 'inputmode="decimal"' in ad
     assert "陈建华" not in ad  # the director's step needs an amount over 5000
     expense = client.get("/approvals/new/expense").get_data(as_text=True)
     assert 'type="file" id="f-receipts" name="receipts" multiple' in expense
@@ -151,10 +152,11 @@ def test_filing_each_built_in_form(client, auth, org, key):
 
 def test_filing_a_leave_keeps_the_values_title_and_cc(client, auth, org):
     auth.login(org["staff"])
-    request = _filed(client, "leave", {**VALID["leave"], "days": "5", "handover": str(org["deputy"].id),
-                                       "_title": "年底回家", "_cc": "王磊"})
+    # Tuesday 12-01 to Monday 12-07: five working days, whatever the form says (issue 14).
+    request = _filed(client, "leave", {**VALID["leave"], "dates_end": "2026-12-07", "days": "1",
+                                       "handover": str(org["deputy"].id), "_title": "年底回家", "_cc": "王磊"})
     data = json.loads(request.data)
-    assert data["dates"] == ["2026-12-01", "2026-12-02"] and data["days"] == 5
+    assert data["dates"] == ["2026-12-01", "2026-12-07"] and data["days"] == 5
     assert data["handover"] == org["deputy"].id
     assert request.title == "年底回家"
     assert [c.user_id for c in ApprovalCc.select().where(ApprovalCc.request == request.id)] == [org["head_ops"].id]
@@ -646,8 +648,9 @@ def test_the_request_page_has_a_fixed_number_of_queries(client, auth, org, viewe
     client.get(f"/approvals/{few.id}")
     # session user, live cursor, the request with its form and initiator, files, the handover's name,
     # steps, approvers, history, cc, the inbox badge; an approver: can_see, + colleagues for the choices
-    # + the navigation's check of who works orders (office/orders/access.py).
-    expected = {"staff": 11, "head_tmall": 13}[viewer]
+    # + the navigation's check of who works orders (office/orders/access.py); a 请假 shows the
+    # initiator's balance to them and its approvers: allowance, approved leave, pending requests.
+    expected = {"staff": 14, "head_tmall": 16}[viewer]
     with assert_query_count(expected):
         assert client.get(f"/approvals/{few.id}").status_code == 200
     with assert_query_count(expected):

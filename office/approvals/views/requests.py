@@ -18,10 +18,10 @@ from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
 from office import access, htmx
-from office.approvals import engine
+from office.approvals import engine, leave
 from office.approvals.blueprint import bp
 from office.approvals.engine import ApprovalError
-from office.approvals.fields import ATTACHMENT, CHOICES, DATERANGE, FieldErrors, FieldSpec, clean
+from office.approvals.fields import ATTACHMENT, CHOICES, DATERANGE, FieldErrors, FieldSpec
 from office.approvals.pages import (
     APPROVER,
     CC_NAMES,
@@ -32,6 +32,7 @@ from office.approvals.pages import (
     as_id,
     form_context,
     has_free_step,
+    leave_form,
     request_context,
     values_that_clean,
 )
@@ -200,7 +201,7 @@ def create(key: str):
         # Typed ids for files given now come only from the rows written below, never from the form.
         raw.setlist(name, ["0"] * len(files))
     try:
-        clean(specs, raw)
+        engine.clean_fields(template, raw)
     except FieldErrors as error:
         errors.update(error.errors)
     stored = {} if errors else _store(uploads, errors)
@@ -238,8 +239,11 @@ def preview(key: str):
     me = access.me()
     specs = engine.template_fields(template)
     chosen = active_person(request.form.get(APPROVER)) if has_free_step(template) else None
-    route = engine.preview(template, me, values_that_clean(specs, request.form), chosen)
-    return htmx.render("approvals/_route.html", route=route)
+    counted = leave.with_days(template.key, specs, request.form)
+    route = engine.preview(template, me, values_that_clean(specs, counted), chosen)
+    # The 请假 form's counted days and balance follow the same change, out of band.
+    return htmx.render("approvals/_route.html", route=route,
+                       leave=leave_form(template, specs, request.form, {}, me), leave_oob=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,7 +418,7 @@ def resubmit(request_id: int):
         kept[name] = [str(i) for i in (as_id(v) for v in form.getlist(name)) if i in mine]
         raw.setlist(name, kept[name] + ["0"] * len(uploads[name]))
     try:
-        clean(specs, raw)
+        engine.clean_fields(template, raw)
     except FieldErrors as error:
         errors.update(error.errors)
     stored = {} if errors else _store(uploads, errors)
