@@ -120,13 +120,12 @@ def service_worker_url() -> str:
     """/sw.js?v=<a digest of the static files>: a new version of any static file changes the
     worker's address, so browsers install it afresh and drop the files cached before."""
     global _static_version
-    if _static_version is None:
+    if _static_version is None or current_app.debug:  # while developing, an edited stylesheet shows at once
         digest = hashlib.sha256()
         root = Path(current_app.static_folder)
         for path in sorted(root.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            if path.is_file():  # by content, so every machine of a deployment names the same version
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
         _static_version = digest.hexdigest()[:12]
     return url_for("home.service_worker", v=_static_version)
 
