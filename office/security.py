@@ -6,7 +6,8 @@
   (``includeIndicatorStyles`` in base.html's htmx-config; office.css styles .htmx-request), and
   nothing is evaluated (no hx-on, no ``js:`` values, no trigger filters), so neither
   'unsafe-inline' nor 'unsafe-eval'. htmx's requests and the live stream's EventSource go to
-  this site, which default-src 'self' covers (connect-src falls back to it).
+  this site, which default-src 'self' covers (connect-src falls back to it), as it covers the
+  service worker (/sw.js, worker-src) and the web app manifest (manifest-src).
   ``tests/e2e`` fails on any violation the browser reports.
 - frame-ancestors 'none' and X-Frame-Options: DENY (older browsers): no page can be framed.
 - X-Content-Type-Options: nosniff; Referrer-Policy: same-origin.

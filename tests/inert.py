@@ -2,10 +2,14 @@
 
 Text that merely *shows* a payload ("&lt;script&gt;") is fine; only real markup counts.
 """
+import re
 from html.parser import HTMLParser
 
 BAD_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "base", "meta", "style", "form"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data"}
+# Exactly what macros/ui.html icon() writes: nothing in it can run.
+ICON = re.compile(r'<svg class="icon[\w -]*"(?: role="img" aria-label="[^"<>]*"| aria-hidden="true" focusable="false")>'
+                  r'<use href="/static/icons\.svg#[a-z0-9-]+"></use></svg>')
 
 
 class _Collector(HTMLParser):
@@ -41,11 +45,13 @@ def dangerous(html: str, allowed_tags=()) -> list[str]:
 
 
 def page_problems(html: str) -> list[str]:
-    """``dangerous`` for a whole page: our own <script src> and <form>s are expected, inline ones not."""
-    problems = dangerous(html, allowed_tags=("script", "form", "meta"))
-    # Our scripts are external files; an inline <script> body would be injected.
+    """``dangerous`` for a whole page: our own <script src> and <form>s are expected, inline ones not,
+    and so are our icons (macros/ui.html icon(): an <svg> holding one <use> of static/icons.svg)."""
     import re
 
+    html = ICON.sub("", html)
+    problems = dangerous(html, allowed_tags=("script", "form", "meta"))
+    # Our scripts are external files; an inline <script> body would be injected.
     for body in re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S):
         if body.strip():
             problems.append("inline <script>")

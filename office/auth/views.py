@@ -73,7 +73,7 @@ def login():
 @login_required
 def logout_confirm():
     """GET ?next=: "Sign out?" with the button that posts to /logout, and a way back to ``next``.
-    The top bar links here, so a stray tap on 退出 signs no one out (and works without JS)."""
+    我的 (/me) links here, so a stray tap on 退出 signs no one out (and works without JS)."""
     back = safe_next(request.args.get("next"), url_for("home.index"))
     return render_template("auth/logout.html", form=EmptyForm(), back=back)
 

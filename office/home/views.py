@@ -1,9 +1,13 @@
-"""Views: / (home), /healthz and /favicon.ico."""
+"""Views: / (home), /workbench (工作台: every module), /me (我的), /healthz, /favicon.ico, and what
+makes the site installable: /manifest.webmanifest, /sw.js (the service worker) and /offline."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from pathlib import Path
 
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import login_required
 from peewee import JOIN
 
@@ -11,6 +15,7 @@ from office import htmx
 from office.access import me
 from office.db import db
 from office.feed.pages import page_context
+from office.home import pages
 from office.models.audit import LOGIN_FAILED, AuditEvent
 from office.models.base import utcnow
 from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, Department, User
@@ -47,6 +52,82 @@ def index():
     return htmx.render("home/index.html", department=department, figures=figures,
                        pinned=list(pinned_notices(user)),
                        live_args={"view": "feed", "top": context["live_top"], **context["feed_args"]}, **context)
+
+
+@bp.route("/workbench")
+@login_required
+def workbench():
+    """GET: 工作台, every module the user may open as a grid of icons, grouped (home/pages.py)."""
+    return htmx.render("home/workbench.html", groups=pages.workbench(me()))
+
+
+@bp.route("/me")
+@login_required
+def me_page():
+    """GET: 我的, the user's own things: profile, password, language, delivery settings, tokens,
+    memos, and signing out (through its confirmation page)."""
+    return htmx.render("home/me.html", user=me())
+
+
+# The brand colour (static/css/office.css --brand): the phone's status bar and splash screen.
+BRAND = "#c2410c"
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    """GET: the web app manifest, so a phone can add ShopOffice to its home screen and open it
+    full-screen. The icons are drawn from static/favicon.svg by scripts/build_app_icons.py."""
+    def icon(name, size, kind, purpose="any"):
+        return {"src": url_for("static", filename=name), "sizes": size, "type": kind, "purpose": purpose}
+
+    body = {
+        "id": "/", "name": "店务协同 ShopOffice", "short_name": "店务协同", "lang": "zh-CN",
+        "description": "电商团队的协同后台：动态、消息、审批、主线、订单", "start_url": "/", "scope": "/",
+        "display": "standalone", "theme_color": BRAND, "background_color": BRAND,
+        "icons": [icon("icon-192.png", "192x192", "image/png"), icon("icon-512.png", "512x512", "image/png"),
+                  icon("icon-maskable-512.png", "512x512", "image/png", "maskable"),
+                  icon("favicon.svg", "any", "image/svg+xml")],
+    }
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False),
+                                          mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """GET: static/js/sw.js from the site's root, so it may control every page (a worker's scope
+    is at most its own folder). Always revalidated: browsers check it for updates."""
+    script = (Path(current_app.static_folder) / "js" / "sw.js").read_bytes()  # 3 KB
+    response = current_app.response_class(script, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/offline")
+def offline():
+    """GET: what the service worker shows when a page cannot be reached. Public and the same for
+    everyone: the worker stores it, so it holds no user data (its own template, not base.html)."""
+    return render_template("home/offline.html")
+
+
+_static_version: str | None = None
+
+
+@bp.app_template_global()
+def service_worker_url() -> str:
+    """/sw.js?v=<a digest of the static files>: a new version of any static file changes the
+    worker's address, so browsers install it afresh and drop the files cached before."""
+    global _static_version
+    if _static_version is None or current_app.debug:  # while developing, an edited stylesheet shows at once
+        digest = hashlib.sha256()
+        root = Path(current_app.static_folder)
+        for path in sorted(root.rglob("*")):
+            if path.is_file():  # by content, so every machine of a deployment names the same version
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        _static_version = digest.hexdigest()[:12]
+    return url_for("home.service_worker", v=_static_version)
 
 
 @bp.route("/favicon.ico")

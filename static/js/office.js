@@ -191,3 +191,13 @@ document.addEventListener("htmx:sseOpen", function (e) {
     input.focus();
   });
 })();
+
+// The service worker (static/js/sw.js, served as /sw.js): shows the offline page when a page
+// cannot be reached. Its address, with the static files' version, comes from <body data-sw>.
+(function () {
+  var url = document.body && document.body.dataset.sw;
+  if (!url || !("serviceWorker" in navigator)) return;
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register(url, { scope: "/" }).catch(function () { /* plain pages still work */ });
+  });
+})();

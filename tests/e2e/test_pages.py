@@ -10,9 +10,11 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1440, "height": 900}
-ANONYMOUS_PAGES = {"login": "/login"}
+ANONYMOUS_PAGES = {"login": "/login", "offline": "/offline"}
 ADMIN_PAGES = {
     "home-admin": "/",
+    "workbench-admin": "/workbench",
+    "me-admin": "/me",
     "people": "/people/",
     "people-search": "/people/?q=客服",
     "profile": "/people/zhengli",
@@ -47,9 +49,9 @@ ADMIN_PAGES = {
 SERVICE_PAGES = {
     "orders": "/orders/", "orders-exceptions": "/orders/?queue=exception",
     "orders-lookup": "/orders/lookup?q=13857126688", "order": "/orders/1", "orders-board": "/orders/board",
-    "order-notes": "/orders/notes?ids=1,2", "orders-import": "/orders/import", "order-new": "/orders/new", "api-tokens": "/api/tokens",
+    "order-notes": "/orders/notes?ids=1,2", "workbench-service": "/workbench", "orders-import": "/orders/import", "order-new": "/orders/new", "api-tokens": "/api/tokens",
 }
-STAFF_PAGES = {"home-staff": "/", "forbidden": "/people/manage", "post-staff": "/feed/2", "inbox-staff": "/inbox/",
+STAFF_PAGES = {"home-staff": "/", "workbench": "/workbench", "me": "/me", "forbidden": "/people/manage", "post-staff": "/feed/2", "inbox-staff": "/inbox/",
                "notices-staff": "/notices/", "notice-staff": "/notices/1", "memos-staff": "/memos/",
                "memo-for-post": "/memos/new?post=1", "mainlines-staff": "/mainlines/",
                "approvals-staff": "/approvals/?tab=mine", "approval-leave-staff": "/approvals/2",

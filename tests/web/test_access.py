@@ -44,7 +44,7 @@ ADMIN_ENDPOINTS = {
     "approvals.template_deactivate", "approvals.template_move", "approvals.leave_allowances",
 }
 SIGNED_IN_URLS = [
-    ("get", "/"), ("get", "/people/"), ("get", "/people/{username}"), ("get", "/account/password"),
+    ("get", "/"), ("get", "/workbench"), ("get", "/me"), ("get", "/people/"), ("get", "/people/{username}"), ("get", "/account/password"),
     ("post", "/account/password"), ("post", "/logout"), ("get", "/logout/confirm"), ("post", "/account/sign-out-others"),
     ("post", "/feed/posts"), ("get", "/feed/{post}"), ("get", "/feed/{post}/card"), ("get", "/feed/{post}/edit"),
     ("post", "/feed/{post}/edit"), ("post", "/feed/{post}/delete"), ("post", "/feed/{post}/comments"),
@@ -102,8 +102,10 @@ def test_the_list_covers_every_admin_endpoint(app):
                or rule.endpoint in ADMIN_ENDPOINTS}
     assert guarded == ADMIN_ENDPOINTS
     known = {rule.endpoint for rule in app.url_map.iter_rules()}
-    public = {"static", "auth.login", "auth.language", "home.healthz", "home.favicon"}
-    signed_in = {"home.index", "people.index", "people.profile", "auth.password", "auth.logout", "auth.logout_confirm",
+    # The installable app's pieces are public: the offline page holds no user data (test_navigation).
+    public = {"static", "auth.login", "auth.language", "home.healthz", "home.favicon", "home.manifest",
+              "home.service_worker", "home.offline"}
+    signed_in = {"home.index", "home.workbench", "home.me_page", "people.index", "people.profile", "auth.password", "auth.logout", "auth.logout_confirm",
                  "auth.sign_out_others",
                  "feed.create", "feed.show", "feed.card", "feed.edit", "feed.delete", "feed.comment", "feed.like",
                  "feed.confirm", "feed.attachment", "feed.search", "feed.suggest", "live.stream",

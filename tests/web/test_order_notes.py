@@ -65,7 +65,8 @@ def notes_of(body: str) -> list[str]:
 
 
 def barcodes(body: str) -> list[ET.Element]:
-    return [ET.fromstring(svg) for svg in re.findall(r"<svg .*?</svg>", body, re.S)]
+    # Only the barcodes: the page's navigation draws icons with <svg> too.
+    return [ET.fromstring(svg) for svg in re.findall(r'<svg [^>]*class="barcode".*?</svg>', body, re.S)]
 
 
 def decode(svg: ET.Element) -> list[int]:
