@@ -46,7 +46,7 @@ ADMIN_PAGES = {
 SERVICE_PAGES = {
     "orders": "/orders/", "orders-exceptions": "/orders/?queue=exception",
     "orders-lookup": "/orders/lookup?q=13857126688", "order": "/orders/1", "orders-board": "/orders/board",
-    "order-notes": "/orders/notes?ids=1,2", "orders-import": "/orders/import", "order-new": "/orders/new", "api-tokens": "/api/tokens",
+    "order-scanned": "/orders/1?scan=1", "order-notes": "/orders/notes?ids=1,2", "orders-import": "/orders/import", "order-new": "/orders/new", "api-tokens": "/api/tokens",
 }
 STAFF_PAGES = {"home-staff": "/", "forbidden": "/people/manage", "post-staff": "/feed/2", "inbox-staff": "/inbox/",
                "notices-staff": "/notices/", "notice-staff": "/notices/1", "memos-staff": "/memos/",
@@ -155,6 +155,18 @@ def test_service_pages(phone, artifacts):
     login(phone, "zhengli")
     for name, url in SERVICE_PAGES.items():
         phone.goto(url)
+        check(phone, name, artifacts)
+
+
+# 李娜 heads the department whose ad-spend request (demo request 1) waits for her: a list with rows to decide.
+APPROVER_PAGES = {"approvals-pending": "/approvals/", "approvals-quick-reject": "/approvals/1/quick?decision=reject"}
+
+
+def test_approver_pages(phone, artifacts):
+    login(phone, "lina")
+    for name, url in APPROVER_PAGES.items():
+        phone.goto(url)
+        expect(phone.locator("tr.approval-row").first).to_be_visible()
         check(phone, name, artifacts)
 
 
