@@ -38,6 +38,20 @@ BATCH_LABELS = {
     "failed": _l("Failed"),
 }
 
+# The order table's columns (templates/macros/table.html), in the order the rows write their cells: the
+# desk leaves out the receiver, the lookup results the checkbox.
+ORDER_COLUMNS = {
+    "pick": _l("Select"),
+    "no": _l("Order number"),
+    "shop": _l("Shop"),
+    "buyer": _l("Buyer"),
+    "receiver": _l("Receiver"),
+    "items": _l("Items"),
+    "amount": _l("Paid amount"),
+    "status": _l("Status"),
+    "time": _l("Paid at"),
+}
+
 # Why a batch failed (ImportBatch.failure), said on its page.
 FAILURE_LABELS = {
     m.FAILURE_CRASHED: _l("An error in ShopOffice stopped the import."),
@@ -51,7 +65,7 @@ FAILURE_LABELS = {
 def order_globals():
     # The desk, the order page and the live stream say the same words.
     return {"order_tab_labels": TAB_LABELS, "order_event_label": lifecycle.event_label,
-            "order_move_labels": MOVE_LABELS}
+            "order_move_labels": MOVE_LABELS, "order_columns": ORDER_COLUMNS}
 
 
 @bp.app_context_processor

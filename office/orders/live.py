@@ -12,8 +12,8 @@ from office.orders import board
 from office.orders.pages import live_fragments
 
 KINDS = {ORDER_CHANGED}
-# The open order's page.
-ARGS = ("order",)
+# The open order's page, and whether a scan opened it (its items to pack and tracking box first).
+ARGS = ("order", "scan")
 
 
 def render(me, page: Page, changes: Changes) -> str:
@@ -23,5 +23,6 @@ def render(me, page: Page, changes: Changes) -> str:
             return render_template("orders/_board.html", board=context["warehouse_board"], oob=True)
         return ""
     if page.view == "order":
-        return live_fragments(me, page.number("order"), set(changes.subjects(ORDER_CHANGED))).get("order_sections", "")
+        return live_fragments(me, page.number("order"), set(changes.subjects(ORDER_CHANGED)),
+                              scan=page.number("scan") == 1).get("order_sections", "")
     return ""

@@ -84,10 +84,11 @@ def order_context(me, order: Order, revealed: bool = False, ship_form: ShipForm 
 # ---------------------------------------------------------------------------------------------
 # The live stream (office/live/views.py, view=order).
 
-def live_fragments(me, order_id: int, changed: set) -> dict:
+def live_fragments(me, order_id: int, changed: set, scan: bool = False) -> dict:
     """The open order page's sections, redrawn out of band when the order changed (``None`` in
     ``changed``: an import that may have touched any order). The customer section is left
-    alone, so a value someone revealed stays shown until they leave."""
+    alone, so a value someone revealed stays shown until they leave. ``scan``: the page was
+    opened by a scan, so its items to pack and its tracking box stay first."""
     if not order_id or (order_id not in changed and None not in changed):
         return {}
     if not can_work_orders(me):
@@ -95,5 +96,5 @@ def live_fragments(me, order_id: int, changed: set) -> dict:
     order = queries.order_with_shop(order_id)
     if order is None:
         return {}
-    html = render_template("orders/_order_live.html", oob=True, **order_context(me, order))
+    html = render_template("orders/_order_live.html", oob=True, **order_context(me, order, scan=scan))
     return {"order_sections": Markup(html)}

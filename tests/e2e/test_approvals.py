@@ -60,10 +60,10 @@ def test_ad_spend_routes_transfers_and_is_approved_on_a_phone(browser, live_serv
     # The director's open list counts it without reloading, and two taps approve it.
     expect(pending).to_have_text(str(before + 1))
     director.reload()
-    row = director.locator("li.approval-row", has_text="赵鹏")
+    row = director.locator("tr.approval-row", has_text="赵鹏")
     row.get_by_role("link", name=re.compile("^同意")).first.click()
     director.get_by_role("button", name="确认同意").click()
-    expect(director.locator("li.approval-row", has_text="赵鹏")).to_have_count(0)
+    expect(director.locator("tr.approval-row", has_text="赵鹏")).to_have_count(0)
     expect(director.locator("#approval-count-pending")).to_have_text(str(before))
 
     # 赵鹏's page, open all along, shows the outcome and the record.

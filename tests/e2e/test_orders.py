@@ -107,3 +107,87 @@ def test_a_packer_ships_with_a_scanner_and_no_taps(page: Page):
     expect(page.locator(".flash", has_text=order_no)).to_be_visible()
     expect(page.locator("#board-scan")).to_be_focused()
     expect(page.locator("li.board-card", has_text=order_no)).to_have_count(0)
+
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1440, "height": 900}
+
+
+def _screen_bottom(page: Page) -> float:
+    """Where the first screen ends: above the phone's bottom tab bar, or the window's bottom."""
+    return page.evaluate("""() => {
+        const bar = document.querySelector(".tabbar");
+        const r = bar && bar.getBoundingClientRect();
+        return r && r.height > 0 && getComputedStyle(bar).display !== "none" ? r.top : innerHeight;
+    }""")
+
+
+def test_a_desktop_shows_fifteen_orders_and_keeps_the_header_in_sight(browser, base_url):
+    """Issue 14: on a desktop the order list was cards in two columns, about 6 orders a screen."""
+    context = browser.new_context(base_url=base_url, viewport=DESKTOP)
+    page = context.new_page()
+    login(page, "zhengli")
+    page.goto("/orders/")
+    table = page.get_by_role("table", name="全部")
+    rows = table.locator("tbody tr")
+    expect(rows.nth(14)).to_be_visible()
+    boxes = [rows.nth(i).bounding_box() for i in range(15)]
+    assert all(box["y"] + box["height"] <= DESKTOP["height"] for box in boxes), boxes[-1]
+    # A real table: column headers a screen reader announces, the phone labels not rendered.
+    expect(table.get_by_role("columnheader", name="订单号")).to_be_visible()
+    expect(table.locator(".dt-label").first).to_be_hidden()
+    # Scrolled down, the header stays under the top bar, above the rows (sticky).
+    page.evaluate("window.scrollTo(0, 500)")
+    assert page.evaluate("scrollY") > 300
+    header = table.get_by_role("columnheader", name="订单号").bounding_box()
+    topbar = page.locator(".topbar").bounding_box()
+    assert topbar["y"] + topbar["height"] - 1 <= header["y"] <= 200, header
+    context.close()
+
+
+def test_a_phone_shows_the_first_order_in_the_first_screen(browser, base_url):
+    """Issue 14: on a phone the first order was a full screen down, below tools and filters."""
+    context = browser.new_context(base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    login(page, "zhengli")
+    page.goto("/orders/")
+    first = page.locator("#order-list tbody tr").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    assert box["y"] + box["height"] <= _screen_bottom(page), box
+    # A card whose cells say what they are (real text, shown on the phone).
+    expect(first.locator(".dt-col-shop .dt-label")).to_have_text("店铺")
+    expect(first.locator(".dt-col-shop .dt-label")).to_be_visible()
+    # The tools and the filter are folded, and open without JavaScript's help.
+    page.locator("summary", has_text="更多").click()
+    expect(page.get_by_role("link", name="仓库看板")).to_be_visible()
+    page.locator("summary", has_text="筛选").click()
+    expect(page.get_by_label("店铺")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_scanned_order_shows_its_items_to_pack_in_the_first_screen(browser, base_url, viewport):
+    """Issue 14: after a scan on the warehouse board the items to pack were below the fold."""
+    context = browser.new_context(base_url=base_url, viewport=viewport, is_mobile=viewport is PHONE,
+                                  has_touch=viewport is PHONE)
+    page = context.new_page()
+    login(page, "fenggang")  # 仓储主管
+    page.goto("/orders/board")
+    card = page.locator("li.board-card").first
+    order_no = card.locator(".board-order-no").inner_text().strip()
+    item = card.locator(".board-items li").first.inner_text()
+    title = item.split(" ", 1)[1].strip()[:8]  # "×1 知行 316 ..." → the title's start
+    expect(page.locator("#board-scan")).to_be_focused()
+    page.keyboard.type(order_no)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(order_no)
+    expect(page.locator("input[name=tracking_no]")).to_be_focused()
+    # The first place the page names the item is the packing list, and it is in the first screen.
+    first_item = page.get_by_text(title).first
+    expect(first_item).to_be_visible()
+    box = first_item.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= _screen_bottom(page), box
+    tracking = page.locator("input[name=tracking_no]").bounding_box()
+    assert tracking["y"] + tracking["height"] <= _screen_bottom(page), tracking
+    context.close()

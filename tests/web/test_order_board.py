@@ -341,6 +341,35 @@ def test_scanning_a_note_opens_the_order_and_shipping_it_comes_back_to_the_scan_
     assert response.headers["HX-Redirect"] == "/orders/board?scan=1"
 
 
+def test_a_scanned_order_shows_its_items_to_pack_first_and_keeps_them_first_when_redrawn(client, auth, people, shop):
+    """Issue 14: after a scan the items to pack were below the fold (head, customer and moves came first)."""
+    order = make_order(shop, lines=[("保温杯", "颜色：白", "CUP-W", 2), ("围巾", "", "", 1)], buyer_message="请发顺丰")
+    auth.login(people["packer"])
+    page = client.get(f"/orders/{order.id}?scan=1").get_data(as_text=True)
+    main = page[page.index('<main'):]
+    packing, actions = main.index(f'id="order-{order.id}-packing"'), main.index(f'id="order-{order.id}-actions"')
+    head = main.index(f'id="order-{order.id}-head"')
+    assert packing < actions < head
+    section = main[packing:actions]
+    assert section.index("×2") < section.index("保温杯") < section.index("CUP-W") < section.index("围巾")
+    assert "请发顺丰" in section
+    # Within the actions the tracking box comes before the moves, so it is in the first screen too.
+    assert main.index(f'id="ship-tracking-{order.id}"') < main.index('class="actions order-moves"')
+    # The page's stream says it was a scan, and a live redraw keeps the items first.
+    assert "scan=1" in re.search(r'sse-connect="([^"]+)"', page).group(1)
+    cursor = latest_id()
+    lifecycle.set_priority(order.id, True, None)
+    body = client.get(f"/live/?after={cursor}&view=order&order={order.id}&scan=1", buffered=True).get_data(as_text=True)
+    assert f'id="order-{order.id}-packing" class="card order-packing" hx-swap-oob="true"' in body
+    assert body.index(f'id="ship-tracking-{order.id}"') < body.index('class="actions order-moves"')
+    # Opened from the desk, the order page is as before: no packing list, head first.
+    plain = client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert f'id="order-{order.id}-packing"' not in plain and "scan=1" not in plain
+    assert plain.index(f'id="order-{order.id}-head"') < plain.index(f'id="order-{order.id}-actions"')
+    body = client.get(f"/live/?after={cursor}&view=order&order={order.id}", buffered=True).get_data(as_text=True)
+    assert f'id="order-{order.id}-packing"' not in body
+
+
 def test_a_scan_that_finds_nothing_or_several_shows_the_lookup_page(client, auth, people, shop):
     make_order(shop, order_no="4012345678900001")
     make_order(shop, order_no="4012345678900002")

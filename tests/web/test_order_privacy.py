@@ -140,8 +140,8 @@ def _masked_pages(world) -> list[str]:
 
 
 def _found(body: str) -> str:
-    """The lookup's result cards, without the page echoing the text that was typed."""
-    return body[body.index('<ul class="order-cards">'):]
+    """The lookup's result rows, without the page echoing the text that was typed."""
+    return body[body.index('<table class="dt order-table order-found">'):]
 
 
 def test_masked_user_never_gets_full_phone_or_address(client, auth, world):

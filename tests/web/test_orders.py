@@ -32,7 +32,7 @@ def service(client, auth, people):
 
 
 def _cards(body: str) -> list[str]:
-    """Order numbers of the cards on a page, in order."""
+    """Order numbers of the rows (cards on a phone) on a page, in order."""
     return re.findall(r'class="order-no" href="/orders/\d+">([^<]+)</a>', body)
 
 
@@ -51,7 +51,7 @@ def test_desk_lists_newest_first_with_what_matters(client, service):
                      platform_status="卖家已发货，等待买家确认", queue=m.QUEUE_WAREHOUSE)
     body = client.get("/orders/").get_data(as_text=True)
     assert _cards(body) == [new.order_no, old.order_no]
-    card = body[body.index(f'id="order-card-{new.id}"'):body.index(f'id="order-card-{old.id}"')]
+    card = body[body.index(f'id="order-row-{new.id}"'):body.index(f'id="order-row-{old.id}"')]
     assert "旗舰店 · Tmall" in card and "新客户" in card and "¥150.00" in card
     assert "羊毛围巾 and more, 3 items in all" in card  # first line's title, all pieces counted
     assert "卖家已发货，等待买家确认" in card and ">Shipped<" in card and "Warehouse" in card
@@ -60,7 +60,7 @@ def test_desk_lists_newest_first_with_what_matters(client, service):
     # A single piece is just its title.
     single = make_order(shop, lines=[{"title": "单件商品"}])
     body = client.get("/orders/").get_data(as_text=True)
-    assert '<p class="order-items">单件商品</p>' in body[body.index(f'id="order-card-{single.id}"'):]
+    assert '<span class="order-items">单件商品</span>' in body[body.index(f'id="order-row-{single.id}"'):]
 
 
 def test_status_tabs_filter_and_count(client, service):
@@ -158,7 +158,9 @@ def test_the_bulk_form_prints_notes_and_sets_priority(client, service):
     a, b, c = make_order(), make_order(), make_order()
     body = client.get("/orders/").get_data(as_text=True)
     assert 'name="ids" value="%d"' % a.id in body
-    assert f'<label for="order-pick-{a.id}" class="visually-hidden">' in body
+    # The checkbox's label is its tap target (40 px on a phone) and names the order.
+    assert f'<label class="dt-pick" for="order-pick-{a.id}"><input type="checkbox" name="ids" value="{a.id}"' in body
+    assert f'<span class="visually-hidden">Select order {a.order_no}</span></label>' in body
     from flask import url_for
 
     try:
@@ -522,8 +524,8 @@ def test_the_desk_flags_mergeable_orders_and_lists_them(client, service):
     body = client.get("/orders/").get_data(as_text=True)
 
     def card(order):
-        start = body.index(f'id="order-card-{order.id}"')
-        return body[start:body.index("</li>", start)]
+        start = body.index(f'id="order-row-{order.id}"')
+        return body[start:body.index("</tr>", start)]
 
     for order in (a, b):
         assert f'class="tag order-flag flag-mergeable" href="/orders/{order.id}#order-{order.id}-merge"' in card(order)
@@ -553,11 +555,11 @@ def test_a_merged_away_order_says_where_its_goods_went(client, service):
     lifecycle.merge([a.id, b.id], None)
     link = f'<a href="/orders/{a.id}">#{a.order_no}</a>'
     body = client.get("/orders/").get_data(as_text=True)
-    row = body[body.index(f'id="order-card-{b.id}"'):]
-    row = row[:row.index("</li>")]
+    row = body[body.index(f'id="order-row-{b.id}"'):]
+    row = row[:row.index("</tr>")]
     assert f'data-merged-into="{a.id}">Merged into {link}</span>' in row and ">Closed<" not in row
-    closed_row = body[body.index(f'id="order-card-{closed.id}"'):]
-    assert ">Closed<" in closed_row[:closed_row.index("</li>")]
+    closed_row = body[body.index(f'id="order-row-{closed.id}"'):]
+    assert ">Closed<" in closed_row[:closed_row.index("</tr>")]
     head = client.get(f"/orders/{b.id}").get_data(as_text=True)
     head = head[head.index(f'id="order-{b.id}-head"'):]
     head = head[:head.index("</section>")]

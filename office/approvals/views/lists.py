@@ -31,6 +31,18 @@ from office.models.base import utcnow
 from tasks import notify as notify_tasks
 
 APPROVE, REJECT = DECISIONS = ("approve", "reject")
+# The list table's columns (templates/macros/table.html), in the order approvals/_row_summary.html and
+# _row.html write their cells.
+COLUMNS = {
+    "title": _l("Title"),
+    "form": _l("Form"),
+    "initiator": _l("Initiator"),
+    "submitted": _l("Submitted at"),
+    "status": _l("Status"),
+    "step": _l("Current step"),
+    "key": _l("Key field"),
+    "actions": _l("Actions"),
+}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -100,6 +112,7 @@ def _list_context(with_counts: bool) -> dict:
         "live_args": {"view": "approvals", "tab": tab, **args},
         # Translated once for the page's 30 rows (lazy strings translate at every use).
         "approval_status_labels": {key: str(label) for key, label in STATUS_LABELS.items()},
+        "approval_columns": {key: str(label) for key, label in COLUMNS.items()},
     }
 
 
@@ -149,7 +162,7 @@ def quick(request_id: int):
             abort(400)
         if htmx.is_partial():
             return htmx.render("approvals/_row.html", row=queries.rows([found], specs)[0], tab=queries.PENDING_TAB,
-                               filter_args=args)
+                               filter_args=args, approval_columns=COLUMNS)
         return htmx.redirect(url_for("approvals.index", **args))
     form = QuickDecisionForm() if request.method == "POST" else QuickDecisionForm(formdata=None)
     form.comment.label.text = _("Comment (optional)") if decision == APPROVE else _("Reason for rejecting (required)")
@@ -184,7 +197,7 @@ def quick(request_id: int):
                     return htmx.redirect(url_for("approvals.index", **args))
     return htmx.render("approvals/quick.html", partial="approvals/_row_confirm.html", status=status,
                        row=queries.rows([found], specs)[0], decision=decision, form=form, problem=problem,
-                       filter_args=args)
+                       filter_args=args, approval_columns=COLUMNS)
 
 
 def _cell(value):

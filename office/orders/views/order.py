@@ -36,6 +36,11 @@ def _scan() -> bool:
     return request.args.get("scan") == "1" or request.form.get("scan") == "1"
 
 
+def _live_args(order: Order) -> dict:
+    """The page's stream: this order, and whether a scan opened it (live redraws keep its order)."""
+    return {"view": "order", "order": order.id, **({"scan": 1} if _scan() else {})}
+
+
 def _load_or_404(order_id: int) -> Order:
     orders_or_404(me())  # 404 before the order is even looked up
     order = queries.order_with_shop(order_id)
@@ -48,7 +53,7 @@ def _page(order: Order, status: int = 200, action_error: str | None = None, **ar
     """The whole order page (no JS): after a refusal, with the reason, or with the customer
     revealed. ``arguments`` go to order_context."""
     return htmx.render("orders/show.html", status=status, action_error=action_error, live_after=latest_id(),
-                       live_args={"view": "order", "order": order.id},
+                       live_args=_live_args(order),
                        **order_context(me(), order, scan=_scan(), **arguments))
 
 
@@ -63,7 +68,7 @@ def show(order_id: int):
     order = _load_or_404(order_id)
     context = order_context(me(), order, scan=_scan())
     return htmx.render("orders/show.html", partial="orders/_order.html", live_after=live_after,
-                       live_args={"view": "order", "order": order.id}, **context)
+                       live_args=_live_args(order), **context)
 
 
 def _done(order_id: int):
