@@ -1,9 +1,12 @@
-"""Views: / (home), /healthz and /favicon.ico."""
+"""Views: / (home), /design (the style guide), /healthz and /favicon.ico."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from peewee import JOIN
 
@@ -47,6 +50,24 @@ def index():
     return htmx.render("home/index.html", department=department, figures=figures,
                        pinned=list(pinned_notices(user)),
                        live_args={"view": "feed", "top": context["live_top"], **context["feed_args"]}, **context)
+
+
+# Names for the avatar samples: the first of them to land on each tone is shown.
+SAMPLE_NAMES = ("周敏", "陈建华", "王磊", "郑丽", "冯刚", "何静", "韩雪", "许诺", "刘强", "孙丽", "李小丽", "赵云",
+                "钱多多", "吴芳", "Alice", "Bob", "Carol", "Dave", "Erin", "Frank")
+
+
+@bp.route("/design")
+@login_required
+def design():
+    """GET: the style guide: every pattern of docs/design.md, drawn by the real macros and CSS."""
+    from office.home.forms import SampleForm
+
+    sprite = Path(current_app.static_folder, "icons.svg").read_text(encoding="utf-8")
+    form = SampleForm(data={"title": "双11 主会场", "department": "2"})
+    form.shop.errors = [_("This field is required.")]
+    return render_template("home/design.html", form=form, names=SAMPLE_NAMES,
+                           icons=re.findall(r'<symbol id="([^"]+)"', sprite))
 
 
 @bp.route("/favicon.ico")
