@@ -55,6 +55,7 @@ class Defaults:
     UPLOAD_PATH = ""  # default: instance/uploads
     UPLOAD_MAX_FILES = 9
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    PHOTO_MAX_BYTES = 2 * 1024 * 1024  # one profile photo (png, jpeg or webp)
     # Live updates (server-sent events): how often each process checks for new events, in ms,
     # and how long one stream lasts before the browser reconnects (re-checking the session).
     LIVE_WATCH_MS = 100

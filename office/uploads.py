@@ -67,6 +67,9 @@ TYPES = {
     "txt": ("text/plain", False, looks_like_text),
 }
 ACCEPT = ",".join("." + ext for ext in TYPES)
+# Profile photos: pictures every browser shows (no GIF: a face does not move).
+PHOTO_TYPES = ("png", "jpg", "jpeg", "webp")
+PHOTO_ACCEPT = ",".join("." + ext for ext in PHOTO_TYPES)
 
 
 class UploadError(ValueError):
@@ -100,20 +103,26 @@ def clean_name(name: str) -> str:
     return name or "file"
 
 
-def check_and_store(files) -> list[Upload]:
+def check_and_store(files, *, only: tuple[str, ...] | None = None, max_bytes: int | None = None,
+                    max_files: int | None = None) -> list[Upload]:
     """Check every file, then store them all; on any refusal nothing is stored.
 
+    ``only`` narrows the accepted extensions (profile photos: PHOTO_TYPES); ``max_bytes`` and
+    ``max_files`` default to UPLOAD_MAX_BYTES and UPLOAD_MAX_FILES.
     Raises UploadError naming the file and the reason.
     """
     files = [f for f in files if f and f.filename]
-    limit = current_app.config["UPLOAD_MAX_FILES"]
+    limit = max_files or current_app.config["UPLOAD_MAX_FILES"]
     if len(files) > limit:
         raise UploadError(_l("At most %(n)d files per post.", n=limit))
-    max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
+    max_bytes = max_bytes or current_app.config["UPLOAD_MAX_BYTES"]
     checked = []
     for storage in files:
         name = clean_name(storage.filename)
         ext = name.rpartition(".")[2].lower() if "." in name else ""
+        if only is not None and ext not in only:
+            raise UploadError(_l("%(name)s: only %(types)s files are accepted.", name=name,
+                                 types=", ".join(sorted({t.upper().replace("JPG", "JPEG") for t in only}))))
         if ext not in TYPES:
             raise UploadError(_l("%(name)s: this type of file is not accepted.", name=name))
         data = storage.stream.read(max_bytes + 1)

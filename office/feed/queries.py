@@ -18,7 +18,7 @@ COMMENTS_SHOWN = 3
 
 def posts_with_authors():
     """Posts with author and the author's department joined (one row per post)."""
-    return (Post.select(Post, User.id, User.username, User.display_name, User.title, Department.id, Department.name)
+    return (Post.select(Post, User.id, User.username, User.display_name, User.title, User.photo, Department.id, Department.name)
             .join(User, on=(Post.author == User.id), attr="author")
             .join(Department, JOIN.LEFT_OUTER, on=(User.department == Department.id), attr="author_department"))
 
@@ -92,7 +92,7 @@ def cards(posts, viewer: User, all_comments: bool = False) -> list[Card]:
 def _comments(post_ids, all_comments: bool):
     """The last few comments of each post (all of them for one post's page), oldest first."""
     columns = (Comment.id, Comment.post, Comment.body_html, Comment.created_at,
-               User.id, User.username, User.display_name)
+               User.id, User.username, User.display_name, User.photo)
     if all_comments:
         query = (Comment.select(*columns).join(User, on=(Comment.author == User.id), attr="author")
                  .where(Comment.post.in_(post_ids)))
@@ -111,7 +111,7 @@ def _comments(post_ids, all_comments: bool):
 
 def confirmations(post: Post):
     """Who was asked to read ``post`` and whether they confirmed (for its author)."""
-    return (PostRecipient.select(PostRecipient, User.id, User.username, User.display_name)
+    return (PostRecipient.select(PostRecipient, User.id, User.username, User.display_name, User.photo)
             .join(User, attr="user")
             .where(PostRecipient.post == post)
             .order_by(PostRecipient.confirmed_at.is_null(False), User.display_name))

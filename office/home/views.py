@@ -1,13 +1,16 @@
-"""Views: / (home), /workbench (工作台: every module), /me (我的), /healthz, /favicon.ico, and what
-makes the site installable: /manifest.webmanifest, /sw.js (the service worker) and /offline."""
+"""Views: / (home), /workbench (工作台: every module), /me (我的), /design (the style guide),
+/healthz, /favicon.ico, and what makes the site installable: /manifest.webmanifest, /sw.js (the
+service worker) and /offline."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from peewee import JOIN
 
@@ -128,6 +131,24 @@ def service_worker_url() -> str:
                 digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
         _static_version = digest.hexdigest()[:12]
     return url_for("home.service_worker", v=_static_version)
+
+
+# Names for the avatar samples: the first of them to land on each tone is shown.
+SAMPLE_NAMES = ("周敏", "陈建华", "王磊", "郑丽", "冯刚", "何静", "韩雪", "许诺", "刘强", "孙丽", "李小丽", "赵云",
+                "钱多多", "吴芳", "Alice", "Bob", "Carol", "Dave", "Erin", "Frank")
+
+
+@bp.route("/design")
+@login_required
+def design():
+    """GET: the style guide: every pattern of docs/design.md, drawn by the real macros and CSS."""
+    from office.home.forms import SampleForm
+
+    sprite = Path(current_app.static_folder, "icons.svg").read_text(encoding="utf-8")
+    form = SampleForm(data={"title": "双11 主会场", "department": "2"})
+    form.shop.errors = [_("This field is required.")]
+    return render_template("home/design.html", form=form, names=SAMPLE_NAMES,
+                           icons=re.findall(r'<symbol id="([^"]+)"', sprite))
 
 
 @bp.route("/favicon.ico")

@@ -30,7 +30,7 @@ def inbox(user_id: int, unread_only: bool = False, before: int | None = None):
     someone pages, which would shift OFFSET pages.
     """
     Actor = User.alias()
-    query = (Notification.select(Notification, Actor.id, Actor.display_name, outcome())
+    query = (Notification.select(Notification, Actor.id, Actor.username, Actor.display_name, Actor.photo, outcome())
              .join(Actor, JOIN.LEFT_OUTER, on=(Notification.actor == Actor.id), attr="actor")
              .where(Notification.recipient == user_id))
     if unread_only:

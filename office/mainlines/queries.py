@@ -207,7 +207,7 @@ def timeline(mainline: Mainline, before: int | None = None, limit: int = 30):
 def members(mainline: Mainline):
     """Members with their names and departments, owners first."""
     role_order = Case(None, ((Member.role == "owner", 0), (Member.role == "member", 1)), 2)
-    return (Member.select(Member, User.id, User.username, User.display_name, User.title, Department.id,
+    return (Member.select(Member, User.id, User.username, User.display_name, User.title, User.photo, Department.id,
                           Department.name)
             .join(User, attr="user")
             .join(Department, JOIN.LEFT_OUTER, on=(User.department == Department.id), attr="department")

@@ -85,6 +85,9 @@ class User(UserMixin, BaseModel):
     # Derived from display_name on save, for the @mention autocomplete (chenjiahui / cjh).
     pinyin = CharField(max_length=120, default="")
     initials = CharField(max_length=40, default="")
+    # The stored name of the profile photo under the uploads folder ("" for none); a new upload
+    # gets a new random name, so it also busts the browser's cache (people.photo's ``v``).
+    photo = CharField(max_length=64, default="")
 
     class Meta:
         table_name = "users"

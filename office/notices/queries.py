@@ -107,7 +107,7 @@ def confirmation_stats(notice: Notice, audience: list[Department]) -> Statistics
     """
     departments = list(Department.select(Department.id, Department.name, Department.parent, Department.position)
                        .order_by(Department.position, Department.name))
-    people = (User.select(User.id, User.display_name, User.department)
+    people = (User.select(User.id, User.username, User.display_name, User.photo, User.department)
               .where(User.is_active & (User.id != notice.author_id)))
     if not notice.to_everyone:
         people = people.where(User.department.in_(list(covered_departments([d.id for d in audience], departments))))

@@ -1,7 +1,7 @@
 """Forms for user administration and the directory filter."""
 from flask_babel import lazy_gettext as _l
 from office.forms import Form
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import FileField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from office.models.people import ROLES
@@ -60,3 +60,9 @@ class DirectoryFilterForm(Form):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=40)])
     department = SelectField(_l("Department"), coerce=int, validators=[Optional()])
+
+
+class PhotoForm(Form):
+    """One's profile photo; what the file may be is checked by office/people/photos.py."""
+
+    photo = FileField(_l("Photo"))

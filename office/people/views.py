@@ -21,8 +21,11 @@ from office.forms import EmptyForm
 from office.models.people import Department, User
 from office.pagination import paginate
 from office.people.accounts import AccountError, create_user, set_active, set_password, update_user
-from office.people.forms import DirectoryFilterForm, PasswordResetForm, UserCreateForm, UserForm
+from office.people import photos
+from office.people.forms import DirectoryFilterForm, PasswordResetForm, PhotoForm, UserCreateForm, UserForm
 from office.people.queries import directory, recent_activity
+from office.rules import NotFound
+from office.uploads import PHOTO_ACCEPT, UploadError, send_stored
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -91,7 +94,72 @@ def profile(username: str):
     activity = None
     if current_user.id == user.id or current_user.is_admin:
         activity = list(recent_activity(user))
-    return render_template("people/profile.html", person=user, activity=activity)
+    return render_template("people/profile.html", person=user, activity=activity,
+                           photo_form=PhotoForm(), photo_accept=PHOTO_ACCEPT)
+
+
+def _photo_owner(username: str) -> User:
+    """The person whose photo is being changed: oneself, or anyone for an admin (403 otherwise,
+    checked before anything is read from the upload)."""
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        abort(404)
+    if user.id != current_user.id and not current_user.is_admin:
+        abort(403)
+    return user
+
+
+def _photo_done(user: User):
+    # The admin's photo form sits on the user's edit page and returns there.
+    if request.form.get("back") == "edit" and current_user.is_admin:
+        return htmx.redirect(url_for("people.edit", user_id=user.id))
+    return htmx.redirect(url_for("people.profile", username=user.username))
+
+
+@bp.route("/<username>/photo")
+@login_required
+def photo(username: str):
+    """GET: the person's profile photo (any signed-in colleague may see it; 404 without one).
+    The avatar macro adds ``v=<stored name>``, so a new photo is a new URL and the old one may be
+    cached."""
+    user = User.get_or_none(User.username == username)
+    if user is None or not user.photo:
+        abort(404)
+    try:
+        return send_stored(user.photo, content_type=photos.content_type(user.photo),
+                           download_name=f"{user.username}.{user.photo.rpartition('.')[2]}", is_image=True)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/<username>/photo", methods=["POST"])
+@login_required
+def upload_photo(username: str):
+    """POST (multipart): set one's own photo (an admin: anyone's). 303 back to the profile (or the
+    edit page), with the reason flashed when the file is refused."""
+    user = _photo_owner(username)
+    form = PhotoForm()
+    if form.validate_on_submit():
+        try:
+            photos.set_photo(user, form.photo.data)
+        except UploadError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Photo saved."), "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors) or _("Choose a picture first."), "error")
+    return _photo_done(user)
+
+
+@bp.route("/<username>/photo/remove", methods=["POST"])
+@login_required
+def remove_photo(username: str):
+    """POST: back to initials; 303 to the profile (or the edit page)."""
+    user = _photo_owner(username)
+    if EmptyForm().validate_on_submit():
+        photos.remove_photo(user)
+        flash(_("Photo removed."), "success")
+    return _photo_done(user)
 
 
 @bp.route("/manage")
@@ -169,7 +237,8 @@ def edit(user_id: int):
     elif request.method == "POST":
         status = 422
     return htmx.render("people/edit.html", partial="people/_user_row_form.html", status=status,
-                       form=form, user=user, password_form=PasswordResetForm())
+                       form=form, user=user, password_form=PasswordResetForm(),
+                       photo_form=PhotoForm(), photo_accept=PHOTO_ACCEPT)
 
 
 def _set_active(user_id: int, active: bool):

@@ -201,3 +201,33 @@ document.addEventListener("htmx:sseOpen", function (e) {
     navigator.serviceWorker.register(url, { scope: "/" }).catch(function () { /* plain pages still work */ });
   });
 })();
+
+// Styled file inputs (macros/forms.html file_input): once this runs, the button-like label stands in
+// for the browser's control (CSS hides it but keeps it focusable) and the chosen names show beside it.
+// Without this script the browser's own file input shows, and works the same.
+(function () {
+  function ready(root) {
+    if (!root || !root.querySelectorAll) return;
+    root.querySelectorAll("[data-file-input]").forEach(function (box) {
+      box.classList.add("is-ready");
+      show(box);
+    });
+  }
+  function show(box) {
+    var input = box.querySelector("input[type=file]"), out = box.querySelector(".file-input-names");
+    if (!input || !out) return;
+    var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+    out.textContent = names.length ? names.join("、") : out.dataset.none;
+    out.classList.toggle("has-files", names.length > 0);
+  }
+  document.addEventListener("change", function (e) {
+    var box = e.target.closest && e.target.closest("[data-file-input]");
+    if (box) show(box);
+  });
+  // A form reset (the composer clears itself after posting) empties the input without a change event.
+  document.addEventListener("reset", function (e) {
+    setTimeout(function () { e.target.querySelectorAll("[data-file-input]").forEach(show); });
+  });
+  ready(document);
+  document.addEventListener("htmx:load", function (e) { ready(e.target); });
+})();

@@ -44,6 +44,7 @@ ADMIN_PAGES = {
     "approval-template-edit": "/approvals/templates/2/edit",
     "leave-allowances": "/approvals/leave-allowances",
     "order-rules": "/orders/rules",
+    "design": "/design",
 }
 # 郑丽 leads 客服部, which works orders and sees customer data (demo order 1 is in 知行旗舰店).
 SERVICE_PAGES = {

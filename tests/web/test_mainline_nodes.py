@@ -142,7 +142,7 @@ def test_board_shows_an_overdue_node_as_overdue(client, auth, org):
     body = client.get(_url(org, "/board")).get_data(as_text=True)
     card = _card(body, late.id)
     # Said in words (a tag), not only by colour.
-    assert "is-overdue" in card and 'class="tag tag-overdue"' in card
+    assert "is-overdue" in card and 'class="tag tag-overdue ' in card
     assert "tag-overdue" not in _card(body, future.id) and "tag-overdue" not in _card(body, finished.id)
 
 

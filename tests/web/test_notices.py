@@ -59,7 +59,10 @@ def _stats_rows(html: str) -> dict[str, tuple[int, int, list[str]]]:
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
         name = re.sub(r"<[^>]+>", "", cells[0]).strip()
-        rows[name] = (int(cells[1]), int(cells[2]), re.findall(r"<li>(.*?)</li>", cells[3]))
+        # Each name follows its avatar (initials or photo), which is not part of the name.
+        pending = [re.sub(r"<[^>]+>", "", re.sub(r'<span class="avatar[^>]*>.*?</span>|<img class="avatar[^>]*>', "", item)).strip()
+                   for item in re.findall(r"<li[^>]*>(.*?)</li>", cells[3], re.S)]
+        rows[name] = (int(cells[1]), int(cells[2]), pending)
     return rows
 
 
