@@ -44,7 +44,8 @@ ADMIN_ENDPOINTS = {
     "approvals.template_deactivate", "approvals.template_move", "approvals.leave_allowances",
 }
 SIGNED_IN_URLS = [
-    ("get", "/"), ("get", "/workbench"), ("get", "/me"), ("get", "/people/"), ("get", "/people/{username}"), ("get", "/account/password"),
+    ("get", "/"), ("get", "/workbench"), ("get", "/me"), ("get", "/design"), ("get", "/people/{username}/photo"),
+    ("post", "/people/{username}/photo"), ("post", "/people/{username}/photo/remove"), ("get", "/people/"), ("get", "/people/{username}"), ("get", "/account/password"),
     ("post", "/account/password"), ("post", "/logout"), ("get", "/logout/confirm"), ("post", "/account/sign-out-others"),
     ("post", "/feed/posts"), ("get", "/feed/{post}"), ("get", "/feed/{post}/card"), ("get", "/feed/{post}/edit"),
     ("post", "/feed/{post}/edit"), ("post", "/feed/{post}/delete"), ("post", "/feed/{post}/comments"),
@@ -105,7 +106,8 @@ def test_the_list_covers_every_admin_endpoint(app):
     # The installable app's pieces are public: the offline page holds no user data (test_navigation).
     public = {"static", "auth.login", "auth.language", "home.healthz", "home.favicon", "home.manifest",
               "home.service_worker", "home.offline"}
-    signed_in = {"home.index", "home.workbench", "home.me_page", "people.index", "people.profile", "auth.password", "auth.logout", "auth.logout_confirm",
+    signed_in = {"home.index", "home.workbench", "home.me_page", "home.design",
+                 "people.photo", "people.upload_photo", "people.remove_photo", "people.index", "people.profile", "auth.password", "auth.logout", "auth.logout_confirm",
                  "auth.sign_out_others",
                  "feed.create", "feed.show", "feed.card", "feed.edit", "feed.delete", "feed.comment", "feed.like",
                  "feed.confirm", "feed.attachment", "feed.search", "feed.suggest", "live.stream",
