@@ -5,8 +5,9 @@ The server runs in a subprocess rather than a thread: the database proxy is
 global to a process, and the web tests re-point it for every test.
 
 Every browser test is watched (``page_guard``, autouse): each page it opens must carry the
-security headers of office/security.py, and a Content-Security-Policy violation reported in any
-of its browser contexts fails the test.
+security headers of office/security.py, a Content-Security-Policy violation reported in any
+of its browser contexts fails the test, and every page loaded at a phone's width must have no
+tap target under 40 px (issue 14).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from office.security import CONTENT_SECURITY_POLICY
 from tests.conftest import PG_URL, create_pg_database
+from tests.e2e.helpers import MIN_TAP, SMALL_TARGETS
 
 ROOT = Path(__file__).resolve().parents[2]
 LIVE_STREAM_SECONDS = 3
@@ -123,6 +125,7 @@ class PageGuard:
         self.contexts = []
         self.violations: list[str] = []
         self.header_problems: list[str] = []
+        self.small_targets: list[str] = []
         self.pages_checked = 0
 
     def watch(self, context):
@@ -130,7 +133,18 @@ class PageGuard:
         context.add_init_script(REPORT_VIOLATIONS)
         context.on("console", self._console)
         context.on("response", self._response)
+        context.on("page", lambda page: page.on("load", self._loaded))
         return context
+
+    def _loaded(self, page):
+        # Phones only: a desktop's mouse does not need 40 px targets (WCAG 2.5.8 asks 24).
+        size = page.viewport_size
+        if not size or size["width"] >= 760 or not page.url.startswith(self.base_url):
+            return
+        with contextlib.suppress(PlaywrightError):  # navigated away meanwhile, or not an HTML page
+            small = page.evaluate(SMALL_TARGETS, MIN_TAP)
+            if small:
+                self.small_targets.append(f"{page.url}: {small}")
 
     def _console(self, message):
         # Chromium reports a violation itself ("...violates the following Content Security Policy
@@ -163,6 +177,7 @@ class PageGuard:
         self.flush()
         assert not self.violations, "Content-Security-Policy violations:\n" + "\n".join(self.violations)
         assert not self.header_problems, "pages without their security headers:\n" + "\n".join(self.header_problems)
+        assert not self.small_targets, f"tap targets under {MIN_TAP} px on a phone:\n" + "\n".join(self.small_targets)
 
 
 @pytest.fixture(autouse=True)
