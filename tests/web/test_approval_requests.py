@@ -129,6 +129,8 @@ def test_every_form_renders_its_fields_by_type_with_the_route(client, auth, org)
     assert "陈建华" not in ad  # the director's step needs an amount over 5000
     expense = client.get("/approvals/new/expense").get_data(as_text=True)
     assert 'type="file" id="f-receipts" name="receipts" multiple' in expense
+    # The design system's file input (names of the chosen files beside its button), as everywhere.
+    assert 'data-file-input' in expense and 'for="f-receipts" class="button file-input-button"' in expense
     assert 'enctype="multipart/form-data"' in expense
     general = client.get("/approvals/new/general").get_data(as_text=True)
     assert 'name="_approver"' in general
