@@ -19,6 +19,7 @@ from office.feed.views import bp as feed_bp
 from office.inbox.views import bp as inbox_bp
 from office.notices.views import bp as notices_bp
 from office.memos.views import bp as memos_bp
+from office.replies.views import bp as replies_bp
 from office.live.views import bp as live_bp
 from office.mainlines.views import bp as mainlines_bp
 from office.approvals.views import bp as approvals_bp
@@ -26,7 +27,7 @@ from office.orders.views import bp as orders_bp
 from office.api.views import bp as api_bp
 
 BLUEPRINTS = (home_bp, auth_bp, people_bp, departments_bp, audit_bp, feed_bp, inbox_bp, notices_bp, memos_bp,
-              live_bp, mainlines_bp, approvals_bp, orders_bp, api_bp)
+              replies_bp, live_bp, mainlines_bp, approvals_bp, orders_bp, api_bp)
 
 
 def create_app(overrides: dict | None = None) -> Flask:

@@ -46,6 +46,8 @@ def workbench(user: User) -> list[Group]:
         Tile(_l("Mainlines"), "git-branch", url_for("mainlines.index")),
         Tile(_l("Notices"), "megaphone", url_for("notices.index")),
         Tile(_l("Memos"), "notebook-pen", url_for("memos.index")),
+        # Everyone reads the company's canned replies (office/replies/access.py).
+        Tile(_l("Canned replies"), "message-square", url_for("replies.index")),
         Tile(_l("Colleagues"), "users", url_for("people.index")),
         Tile(_l("Search"), "search", url_for("feed.search")),
         Tile(_l("Out of office"), "calendar-clock", url_for("approvals.delegation")),

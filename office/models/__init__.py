@@ -20,12 +20,13 @@ from office.models.mainlines import Activity, JoinRequest, Mainline, Member, Nod
 from office.models.notices import Memo, Notice, NoticeConfirmation, NoticeDepartment
 from office.models.orders import ImportBatch, Order, OrderEvent, OrderLine, RoutingRule, Shop
 from office.models.people import ROLES, ApiToken, Department, User
+from office.models.replies import CannedReply
 
 ALL_MODELS = (
     Department, User, AuditEvent,
     Post, PostDepartment, PostMention, PostRecipient, Comment, PostLike, Attachment,
     Notification, Delivery, ChannelSettings,
-    Notice, NoticeDepartment, NoticeConfirmation, Memo,
+    Notice, NoticeDepartment, NoticeConfirmation, Memo, CannedReply,
     LiveEvent,
     Mainline, Phase, Member, JoinRequest, Node, NodeDependency, Activity, PlanTemplate,
     ApprovalTemplate, ApprovalRequest, ApprovalStep, ApprovalAssignment, ApprovalAction, ApprovalCc, Delegation,
@@ -36,7 +37,7 @@ ALL_MODELS = (
 __all__ = [
     "ALL_MODELS", "ROLES", "Activity", "ApiToken", "ImportBatch", "Order", "OrderEvent", "OrderLine", "Product",
     "RoutingRule", "Shop", "ApprovalAction", "ApprovalAssignment", "ApprovalCc", "ApprovalFile",
-    "ApprovalRequest", "ApprovalStep", "ApprovalTemplate", "Attachment", "AuditEvent", "ChannelSettings",
+    "ApprovalRequest", "ApprovalStep", "ApprovalTemplate", "Attachment", "AuditEvent", "CannedReply", "ChannelSettings",
     "Comment", "Delegation", "Delivery", "Department", "JoinRequest", "LeaveAllowance", "LeaveRecord", "LiveEvent", "Mainline",
     "Member", "Memo", "Node", "NodeDependency", "Notice", "NoticeConfirmation", "NoticeDepartment", "Notification",
     "Phase", "PlanTemplate", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "User",

@@ -231,3 +231,54 @@ document.addEventListener("htmx:sseOpen", function (e) {
   ready(document);
   document.addEventListener("htmx:load", function (e) { ready(e.target); });
 })();
+
+// Canned replies (templates/replies/_copy.html): the 复制 button copies its reply's wording (the read-only
+// text box it names in data-copy) and says so in a toast; htmx posts the same click to count the copy. With
+// this script the highlighted wording shows and the text box hides (.replies-js); without it the box is there
+// to select by hand and the button stays hidden. The Clipboard API needs HTTPS (or localhost): on a plain-HTTP
+// office server the selected box is copied the old way.
+(function () {
+  function ready(root) {
+    if (!root || !root.querySelectorAll) return;
+    var boxes = Array.prototype.slice.call(root.querySelectorAll(".reply-list, .reply-pick"));
+    if (root.matches && root.matches(".reply-list, .reply-pick")) boxes.push(root);
+    boxes.forEach(function (box) { box.classList.add("replies-js"); });
+    root.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  function say(text, failed) {
+    var region = document.getElementById("toasts");
+    if (!region) return;
+    var el = document.createElement("div");
+    el.className = failed ? "toast toast-error" : "toast toast-success";
+    el.setAttribute("role", failed ? "alert" : "status");
+    el.textContent = text;
+    region.appendChild(el);
+  }
+  function oldWay(box) {
+    box.classList.add("reply-text-shown");
+    box.focus();
+    box.select();
+    var done = false;
+    try { done = document.execCommand("copy"); } catch (err) { done = false; }
+    if (done) box.classList.remove("reply-text-shown");
+    return done;
+  }
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-copy]");
+    if (!button) return;
+    var box = document.getElementById(button.dataset.copy);
+    if (!box) return;
+    var text = box.value;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { say(button.dataset.copied); }, function () {
+        if (oldWay(box)) say(button.dataset.copied); else say(button.dataset.copyFailed, true);
+      });
+    } else if (oldWay(box)) {
+      say(button.dataset.copied);
+    } else {
+      say(button.dataset.copyFailed, true);
+    }
+  });
+  ready(document);
+  document.addEventListener("htmx:load", function (e) { ready(e.detail.elt); });
+})();
