@@ -20,9 +20,10 @@ class ReplyForm(Form):
                         render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
     body = TextAreaField(_l("Reply"), validators=[DataRequired(), Length(max=BODY_MAX)],
                          render_kw={"rows": 7, "maxlength": BODY_MAX})
-    kind = SelectField(_l("Used for"), choices=kind_choices, default="", validate_choice=True)
+    # Choices are checked by the rule and the view, with messages clearer than WTForms' own.
+    kind = SelectField(_l("Used for"), choices=kind_choices, default="", validate_choice=False)
     # Filled per editor by the view: the departments they may file under (0: the whole company).
-    department = SelectField(_l("Who may use it"), coerce=int)
+    department = SelectField(_l("Who may use it"), coerce=int, validate_choice=False)
     tags = StringField(_l("Keywords"), validators=[Optional(), Length(max=TAGS_MAX)],
                        render_kw={"maxlength": TAGS_MAX, "autocomplete": "off"})
 

@@ -56,6 +56,9 @@ SIGNED_IN_URLS = [
     ("get", "/notices/"), ("get", "/notices/new"), ("post", "/notices/new"), ("get", "/notices/1"),
     ("post", "/notices/1/confirm"), ("post", "/notices/1/pin"), ("post", "/notices/1/expire"),
     ("get", "/memos/"), ("get", "/memos/new"), ("post", "/memos/new"), ("post", "/memos/1/delete"),
+    ("get", "/replies/"), ("get", "/replies/new"), ("post", "/replies/new"), ("get", "/replies/1/edit"),
+    ("post", "/replies/1/edit"), ("post", "/replies/1/deactivate"), ("post", "/replies/1/activate"),
+    ("post", "/replies/1/use"), ("get", "/replies/pick"),
     ("get", "/mainlines/"), ("get", "/mainlines/new"), ("post", "/mainlines/new"), ("get", "/mainlines/templates"),
     ("get", "/mainlines/join/abc"), ("post", "/mainlines/join/abc"),
     ("get", "/approvals/"), ("get", "/approvals/new"), ("get", "/approvals/new/leave"),
@@ -114,6 +117,9 @@ def test_the_list_covers_every_admin_endpoint(app):
                  "inbox.index", "inbox.read", "inbox.read_all", "inbox.settings",
                  "notices.index", "notices.create", "notices.show", "notices.confirm", "notices.remind", "notices.pin",
                  "notices.expire", "memos.index", "memos.create", "memos.delete"} | MAINLINE_ENDPOINTS | OTHER_ENDPOINTS
+    # Canned replies: each reply's own reach (404 outside it, 403 read-only) is tested in test_replies.
+    signed_in |= {"replies.index", "replies.create", "replies.edit", "replies.deactivate", "replies.activate",
+                  "replies.use", "replies.pick"}
     signed_in |= {"approvals.index", "approvals.new", "approvals.create", "approvals.preview", "approvals.show",
                   "approvals.act", "approvals.resubmit", "approvals.file", "approvals.quick", "approvals.export",
                   "approvals.delegation", "approvals.delegation_cancel"}
