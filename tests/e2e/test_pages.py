@@ -52,12 +52,15 @@ SERVICE_PAGES = {
     "orders-lookup": "/orders/lookup?q=13857126688", "order": "/orders/1", "orders-board": "/orders/board",
     "order-scanned": "/orders/1?scan=1", "order-notes": "/orders/notes?ids=1,2", "workbench-service": "/workbench",
     "orders-import": "/orders/import", "order-new": "/orders/new", "api-tokens": "/api/tokens",
+    # 郑丽 edits 客服部's canned replies: the list with its edit buttons, the form (demo reply 3 is 客服部's).
+    "replies": "/replies/", "replies-search": "/replies/?q=退货", "reply-new": "/replies/new",
+    "reply-edit": "/replies/3/edit",
 }
 STAFF_PAGES = {"home-staff": "/", "workbench": "/workbench", "me": "/me", "forbidden": "/people/manage", "post-staff": "/feed/2", "inbox-staff": "/inbox/",
                "notices-staff": "/notices/", "notice-staff": "/notices/1", "memos-staff": "/memos/",
                "memo-for-post": "/memos/new?post=1", "mainlines-staff": "/mainlines/",
                "approvals-staff": "/approvals/?tab=mine", "approval-leave-staff": "/approvals/2",
-               "approval-leave-form": "/approvals/new/leave"}
+               "approval-leave-form": "/approvals/new/leave", "replies-staff": "/replies/?kind=refund"}
 # 李娜 decides the demo's pending 直通车 request: the decision under the summary (issue 14).
 APPROVER_REQUEST_PAGES = {"approval-to-decide": "/approvals/1"}
 # The demo's 双12年终大促 is mainline 1; the director sees it without being a member.
