@@ -15,8 +15,16 @@ from office.db import db
 from office.models.base import utcnow
 from office.models.people import User
 from office.models.replies import CannedReply
-from office.models.workorders import (KIND_COMPLAINT, KIND_EXCHANGE, KIND_INCIDENT, KIND_OTHER, KIND_REFUND,
-                                      KIND_RESEND, KIND_RETURN, KIND_TASK)
+from office.models.workorders import (
+    KIND_COMPLAINT,
+    KIND_EXCHANGE,
+    KIND_INCIDENT,
+    KIND_OTHER,
+    KIND_REFUND,
+    KIND_RESEND,
+    KIND_RETURN,
+    KIND_TASK,
+)
 from office.rules import RuleError
 
 TITLE_MAX = 80

@@ -44,8 +44,15 @@ from office.pagination import paginate
 from office.replies import access, queries
 from office.replies.access import Reach
 from office.replies.forms import ReplyFilterForm, ReplyForm
-from office.replies.library import KIND_LABELS, ReplyError, create_reply, record_use, set_active, split_placeholders, \
-    update_reply
+from office.replies.library import (
+    KIND_LABELS,
+    ReplyError,
+    create_reply,
+    record_use,
+    set_active,
+    split_placeholders,
+    update_reply,
+)
 
 bp = Blueprint("replies", __name__, url_prefix="/replies")
 

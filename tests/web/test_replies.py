@@ -7,8 +7,8 @@ from playhouse.test_utils import assert_query_count
 from office.db import db
 from office.departments.tree import update_department
 from office.models.replies import CannedReply
-from office.replies.library import KIND_LABELS, create_reply, record_use, split_placeholders
 from office.models.workorders import KINDS
+from office.replies.library import KIND_LABELS, create_reply, record_use, split_placeholders
 from tests.conftest import hx
 from tests.factories import make_department, make_user
 from tests.parallel import at_once
@@ -297,3 +297,22 @@ def test_query_counts_do_not_grow_with_the_replies(client, auth, org):
 def test_the_workbench_lists_replies_for_everyone(client, auth, org):
     auth.login(org["packer"])
     assert 'href="/replies/"' in client.get("/workbench").get_data(as_text=True)
+
+
+def test_a_sub_departments_replies_are_its_own_and_its_heads(client, auth, org):
+    pre_sale = make_department("售前组", parent=org["service"])
+    seller = make_user("hejing", department=pre_sale, display_name="何静")
+    auth.login(org["head"])
+    response = hx(client, "post", "/replies/new", target="reply-form", data={
+        "title": "退货包裹核对", "body": "请提供退货快递单号 {快递单号}。", "kind": "return",
+        "department": org["after_sale"].id, "tags": ""})
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == "/replies/"
+    reply = CannedReply.get(CannedReply.title == "退货包裹核对")
+    auth.logout()
+    auth.login(org["agent"])  # 售后组 reads it
+    assert f'id="reply-{reply.id}"' in client.get("/replies/").get_data(as_text=True)
+    auth.logout()
+    auth.login(seller)  # 售前组, a sibling: neither sees nor copies it, but reads 客服部's own
+    body = client.get("/replies/").get_data(as_text=True)
+    assert f'id="reply-{reply.id}"' not in body and f'id="reply-{org["refund"].id}"' in body
+    assert client.post(f"/replies/{reply.id}/use").status_code == 404
