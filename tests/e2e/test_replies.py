@@ -60,3 +60,28 @@ def test_without_javascript_the_wording_is_a_box_to_select(browser, base_url):
     assert "良睦路 1399 号" in box.input_value()
     expect(card.get_by_role("button", name=re.compile("复制"))).to_be_hidden()
     context.close()
+
+
+def test_the_pick_partial_copies_inside_another_page(phone):
+    # No page embeds the picker yet (the work-order page will): put it into a page the way one would,
+    # an element with hx-get to /replies/pick, and use it as an agent would.
+    login(phone, "xunuo")  # 售后组
+    phone.goto("/me")
+    phone.evaluate("""() => {
+      const host = document.createElement("section");
+      host.id = "reply-pick";
+      host.setAttribute("hx-get", "/replies/pick?kind=return&q=签收");
+      host.setAttribute("hx-trigger", "load");
+      host.setAttribute("hx-swap", "outerHTML");
+      document.querySelector("main").appendChild(host);
+      htmx.process(host);
+    }""")
+    item = phone.locator(".reply-pick-item", has_text="退货已签收，等待退款")
+    expect(item).to_be_visible()
+    expect(item.locator("mark.reply-placeholder").first).to_have_text("{买家}")
+    uses = item.locator(".reply-uses")
+    before = int(re.search(r"\d+", uses.text_content()).group())
+    item.get_by_role("button", name=re.compile("复制")).tap()
+    expect(phone.locator("#toasts .toast")).to_have_text("已复制“退货已签收，等待退款”")
+    assert phone.evaluate("navigator.clipboard.readText()").startswith("{买家}您好，您寄回的包裹（快递单号 {快递单号}）")
+    expect(uses).to_have_text(f"已复制 {before + 1} 次")
