@@ -177,13 +177,18 @@ def add_day(day: dt.date, kind: str, name: str = "") -> CalendarDay:
     return row
 
 
-def remove_day(day_id: int) -> CalendarDay:
+def remove_days(day_id: int, until: dt.date | None = None) -> int:
+    """Remove one date, or with ``until`` the run of dates from it to ``until`` that share its kind
+    and name (国庆节 10-01 to 10-07 at once), in one statement. Returns how many went."""
     row = CalendarDay.get_or_none(CalendarDay.id == day_id)
     if row is None:
         raise NotFound(day_id)
-    row.delete_instance()
+    last = until if until and until >= row.day else row.day
+    removed = CalendarDay.delete().where(
+        (CalendarDay.day >= row.day) & (CalendarDay.day <= last)
+        & (CalendarDay.kind == row.kind) & (CalendarDay.name == row.name)).execute()
     forget()
-    return row
+    return removed
 
 
 HOLIDAY_WORDS = {"放假", "休", "休息", "假", "假期", "holiday", "off"}
@@ -312,6 +317,25 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
-def days_in_year(year: int) -> list[CalendarDay]:
-    """The year's exceptions in date order (from the request's cached list)."""
-    return [row for day, row in exceptions().items() if day.year == year]
+@dataclass(frozen=True)
+class Run:
+    """Consecutive dates of one kind and name: how the editor lists and removes them."""
+    first: CalendarDay
+    last: CalendarDay
+    count: int
+
+
+def runs_in_year(year: int) -> list[Run]:
+    """The year's exceptions in date order, consecutive days of one holiday joined (from the
+    request's cached list)."""
+    found: list[Run] = []
+    for day, row in exceptions().items():
+        if day.year != year:
+            continue
+        run = found[-1] if found else None
+        if (run and (run.last.kind, run.last.name) == (row.kind, row.name)
+                and run.last.day + dt.timedelta(days=1) == day):
+            found[-1] = Run(run.first, row, run.count + 1)
+        else:
+            found.append(Run(row, row, 1))
+    return found

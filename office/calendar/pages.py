@@ -122,7 +122,7 @@ def editor_page(year: int, *, periods: str | None = None, workdays=None, errors:
         "periods": calendars.format_periods(stored.periods) if periods is None else periods,
         "workdays": ({str(d) for d in stored.workdays} if workdays is None else set(workdays)),
         "weekday_long": WEEKDAY_LONG,
-        "days": calendars.days_in_year(year),
+        "runs": calendars.runs_in_year(year),
         "kind_label": calendars.kind_label,
         "kinds": calendars.KIND_LABELS,
         "errors": errors or {},

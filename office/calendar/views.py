@@ -76,9 +76,14 @@ def add_day():
 @bp.route("/days/<int:day_id>/delete", methods=["POST"])
 @admin_required
 def remove_day(day_id: int):
-    row = calendars.remove_day(day_id)
-    flash(_("%(day)s removed from the calendar.", day=row.day.isoformat()), "success")
-    return _back(row.day.year)
+    """Remove the date, or (with ``until``) the run of its holiday up to that date."""
+    try:
+        until = dt.date.fromisoformat(request.form.get("until", ""))
+    except ValueError:
+        until = None
+    removed = calendars.remove_days(day_id, until)
+    flash(_("%(count)d dates removed from the calendar.", count=removed), "success")
+    return _back()
 
 
 @bp.route("/import", methods=["POST"])

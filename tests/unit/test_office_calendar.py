@@ -152,7 +152,7 @@ def test_adding_a_listed_date_is_refused_and_removing_a_missing_one_is_not_found
         calendars.add_day(d(2026, 10, 2), "weekend")
     from office.rules import NotFound
     with pytest.raises(NotFound):
-        calendars.remove_day(99999)
+        calendars.remove_days(99999)
 
 
 def test_the_seeded_2026_schedule_is_the_state_councils():
@@ -170,6 +170,15 @@ def test_the_seeded_2026_schedule_is_the_state_councils():
     makeup = [dt.date.fromisoformat(day) for day, _ in seed.MAKEUP_DAYS_2026]
     assert makeup == [d(2026, 1, 4), d(2026, 2, 14), d(2026, 2, 28), d(2026, 5, 9), d(2026, 9, 20), d(2026, 10, 10)]
     assert all(day.isoweekday() in (6, 7) for day in makeup) and not set(makeup) & set(days)
+
+
+def test_removing_a_run_removes_only_its_own_dates(empty):
+    calendars.import_schedule("2026-10-01..2026-10-07 国庆节 放假\n2026-10-08 公司 放假\n2026-10-10 国庆节 调休上班")
+    runs = calendars.runs_in_year(2026)
+    assert [(r.first.day.day, r.last.day.day, r.count) for r in runs] == [(1, 7, 7), (8, 8, 1), (10, 10, 1)]
+    assert calendars.remove_days(runs[0].first.id, until=d(2026, 10, 10)) == 7
+    assert sorted(r.day.day for r in CalendarDay.select()) == [8, 10]
+    assert calendars.remove_days(runs[1].first.id) == 1
 
 
 def test_a_fresh_sqlite_install_knows_2026(app):

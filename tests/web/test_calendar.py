@@ -83,7 +83,8 @@ def test_staff_may_not_edit(client, auth, staff, october):
 def test_the_editor_lists_the_years_dates(client, auth, admin, october):
     auth.login(admin)
     html = client.get("/calendar/edit?year=2026").get_data(as_text=True)
-    assert html.count('id="cal-day-') == 9 and "删除 2026-10-10" in html
+    assert html.count('id="cal-day-') == 3 and "删除 2026-10-10" in html
+    assert "删除 2026-10-01 – 2026-10-07" in html  # a holiday's days are one row, removed together
     assert 'value="09:00-12:00, 13:30-18:00"' in html
     assert "2027 年还没有节假日" in client.get("/calendar/edit?year=2027").get_data(as_text=True)
 
@@ -153,6 +154,9 @@ def test_admin_adds_and_removes_a_date(client, auth, admin, october):
     assert duplicate.status_code == 422 and "已在日历中（公司年会）" in duplicate.get_data(as_text=True)
     bad = client.post("/calendar/days", data={"day": "2026-12-32", "kind": HOLIDAY})
     assert bad.status_code == 422 and len(_rows()) == 10
-    assert client.post(f"/calendar/days/{added.id}/delete").status_code == 303
+    assert client.post(f"/calendar/days/{added.id}/delete", data={"year": "2026"}).status_code == 303
     assert CalendarDay.get_or_none(CalendarDay.id == added.id) is None
     assert client.post(f"/calendar/days/{added.id}/delete").status_code == 404
+    first = CalendarDay.get(CalendarDay.day == dt.date(2026, 10, 1))
+    response = client.post(f"/calendar/days/{first.id}/delete", data={"until": "2026-10-07"})
+    assert response.status_code == 303 and _rows() == [("2026-09-20", MAKEUP, "国庆节"), ("2026-10-10", MAKEUP, "国庆节")]
