@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from office import request_cache
+from office.audit.trail import record
 from office.db import db
 from office.models.base import utcnow
 from office.models.calendar import DAY_KINDS, HOLIDAY, MAKEUP, CalendarDay, CalendarSettings
+from office.models.people import User
 from office.rules import NotFound, RuleError
 from office.workhours import ROUND_THE_CLOCK, WorkCalendar
 
@@ -29,6 +31,8 @@ DEFAULT = WorkCalendar()
 # A pasted range longer than this is a typing slip (2026-10-01..2026-12-07), not a holiday.
 MAX_RANGE_DAYS = 31
 NAME_MAX = 40
+# Every change reaches everyone's leave and every SLA clock, so each one is in the audit trail.
+CALENDAR_CHANGED = "calendar_changed"
 
 _SETTINGS = request_cache.entry("calendar.settings")
 _DAYS = request_cache.entry("calendar.days")
@@ -144,7 +148,7 @@ def parse_workdays(values) -> frozenset[int]:
     return days
 
 
-def save_hours(periods_text: str, workday_values) -> Hours:
+def save_hours(periods_text: str, workday_values, by: User | None = None) -> Hours:
     """Check and store the periods and weekdays (one row, in one statement). Raises CalendarError."""
     periods = parse_periods(periods_text)
     workdays = parse_workdays(workday_values)
@@ -153,6 +157,7 @@ def save_hours(periods_text: str, workday_values) -> Hours:
     with db.atomic():
         if not CalendarSettings.update(values).where(CalendarSettings.id == SETTINGS_ID).execute():
             CalendarSettings.create(id=SETTINGS_ID, **values)
+        record(CALENDAR_CHANGED, by, subject=values["periods"], workdays=values["workdays"])
     forget()
     return Hours(periods, workdays)
 
@@ -164,7 +169,7 @@ def _clean_name(name: str) -> str:
     return unicodedata.normalize("NFKC", name or "").strip()[:NAME_MAX]
 
 
-def add_day(day: dt.date, kind: str, name: str = "") -> CalendarDay:
+def add_day(day: dt.date, kind: str, name: str = "", by: User | None = None) -> CalendarDay:
     """Add one holiday or make-up day. Raises CalendarError when the date is already listed."""
     if kind not in DAY_KINDS:
         raise CalendarError(_l("Choose 放假 or 调休上班."), "kind")
@@ -172,21 +177,26 @@ def add_day(day: dt.date, kind: str, name: str = "") -> CalendarDay:
     if existing is not None:
         raise CalendarError(_l("%(day)s is already in the calendar (%(name)s); remove it first.",
                                day=day.isoformat(), name=existing.name or kind_label(existing.kind)), "day")
-    row = CalendarDay.create(day=day, kind=kind, name=_clean_name(name))
+    with db.atomic():
+        row = CalendarDay.create(day=day, kind=kind, name=_clean_name(name))
+        record(CALENDAR_CHANGED, by, subject=f"+ {day.isoformat()} {row.name}", kind=kind)
     forget()
     return row
 
 
-def remove_days(day_id: int, until: dt.date | None = None) -> int:
+def remove_days(day_id: int, until: dt.date | None = None, by: User | None = None) -> int:
     """Remove one date, or with ``until`` the run of dates from it to ``until`` that share its kind
     and name (国庆节 10-01 to 10-07 at once), in one statement. Returns how many went."""
     row = CalendarDay.get_or_none(CalendarDay.id == day_id)
     if row is None:
         raise NotFound(day_id)
     last = until if until and until >= row.day else row.day
-    removed = CalendarDay.delete().where(
-        (CalendarDay.day >= row.day) & (CalendarDay.day <= last)
-        & (CalendarDay.kind == row.kind) & (CalendarDay.name == row.name)).execute()
+    with db.atomic():
+        removed = CalendarDay.delete().where(
+            (CalendarDay.day >= row.day) & (CalendarDay.day <= last)
+            & (CalendarDay.kind == row.kind) & (CalendarDay.name == row.name)).execute()
+        record(CALENDAR_CHANGED, by, subject=f"- {row.day.isoformat()}..{last.isoformat()} {row.name}",
+               kind=row.kind, removed=removed)
     forget()
     return removed
 
@@ -284,7 +294,7 @@ class ImportReport:
     unchanged: int
 
 
-def import_schedule(text: str) -> ImportReport:
+def import_schedule(text: str, by: User | None = None) -> ImportReport:
     """Import a pasted schedule all or nothing: every line is checked first (ScheduleError
     names each bad one), then each date is added, or its kind and name replaced, in one
     transaction. Dates the paste does not name are kept (an office's own days off)."""
@@ -306,6 +316,8 @@ def import_schedule(text: str) -> ImportReport:
                 changed += 1
         for start in range(0, len(new_rows), 100):
             CalendarDay.insert_many(new_rows[start:start + 100]).execute()
+        record(CALENDAR_CHANGED, by, subject=f"{min(days).isoformat()}..{max(days).isoformat()}",
+               added=added, changed=changed, unchanged=unchanged)
     forget()
     return ImportReport(added, changed, unchanged)
 

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from office import htmx
-from office.access import admin_required
+from office.access import admin_required, me
 from office.calendar import calendars, pages
 from office.calendar.calendars import CalendarError, ScheduleError
 from office.models.calendar import HOLIDAY
@@ -49,7 +49,7 @@ def edit():
 def save_hours():
     periods, workdays = request.form.get("periods", ""), request.form.getlist("workdays")
     try:
-        calendars.save_hours(periods, workdays)
+        calendars.save_hours(periods, workdays, by=me())
     except CalendarError as error:
         return _editor(422, periods=periods, workdays=workdays, errors={error.field: str(error)})
     flash(_("Working hours saved."), "success")
@@ -66,7 +66,7 @@ def add_day():
             day = dt.date.fromisoformat(new_day["day"])
         except ValueError:
             raise CalendarError(_("Enter a date as YYYY-MM-DD."), "day") from None
-        calendars.add_day(day, new_day["kind"], new_day["name"])
+        calendars.add_day(day, new_day["kind"], new_day["name"], by=me())
     except CalendarError as error:
         return _editor(422, new_day=new_day, errors={error.field: str(error)})
     flash(_("%(day)s added to the calendar.", day=day.isoformat()), "success")
@@ -81,7 +81,7 @@ def remove_day(day_id: int):
         until = dt.date.fromisoformat(request.form.get("until", ""))
     except ValueError:
         until = None
-    removed = calendars.remove_days(day_id, until)
+    removed = calendars.remove_days(day_id, until, by=me())
     flash(_("%(count)d dates removed from the calendar.", count=removed), "success")
     return _back()
 
@@ -92,7 +92,7 @@ def import_days():
     text = request.form.get("schedule", "")
     try:
         lines = calendars.parse_schedule(text)
-        report = calendars.import_schedule(text)
+        report = calendars.import_schedule(text, by=me())
     except ScheduleError as error:
         return _editor(422, schedule=text, problems=error.problems)
     flash(_("Schedule imported: %(added)d dates added, %(changed)d changed, %(unchanged)d already there.",

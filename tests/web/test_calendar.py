@@ -10,6 +10,7 @@ import pytest
 from playhouse.test_utils import assert_query_count
 
 from office.calendar import calendars
+from office.models.audit import AuditEvent
 from office.models.calendar import HOLIDAY, MAKEUP, CalendarDay, CalendarSettings
 from tests.conftest import hx
 
@@ -122,11 +123,14 @@ def test_admin_imports_a_schedule(client, auth, admin):
     assert response.status_code == 303 and response.headers["Location"] == "/calendar/edit?year=2026"
     assert len(_rows()) == 9 and _rows()[0] == ("2026-09-20", MAKEUP, "国庆节")
     assert "新增 9 天" in client.get("/calendar/edit").get_data(as_text=True)
+    event = AuditEvent.get(AuditEvent.action == calendars.CALENDAR_CHANGED)
+    assert (event.actor_id, event.subject) == (admin.id, "2026-09-20..2026-10-10")
+    assert "办公日历已修改" in client.get("/audit/").get_data(as_text=True)
 
 
 def test_a_bad_line_refuses_the_whole_import(client, auth, admin, october):
     auth.login(admin)
-    before = _rows()
+    before, events = _rows(), AuditEvent.select().count()
     text = "2027-01-01..2027-01-03 元旦 放假\n2027-02-30 春节 调休上班\n2027-10-01 国庆节 休假吧"
     response = client.post("/calendar/import", data={"schedule": text})
     html = response.get_data(as_text=True)
@@ -136,6 +140,7 @@ def test_a_bad_line_refuses_the_whole_import(client, auth, admin, october):
     assert "第 1 行" not in html
     assert "2027-01-01..2027-01-03 元旦 放假" in html  # the paste is kept to fix
     assert _rows() == before
+    assert AuditEvent.select().count() == events
 
 
 def test_htmx_gets_the_same_refusal(client, auth, admin):
