@@ -1,7 +1,7 @@
 """Leave (请假): how many days a request takes, and what is left of a person's yearly allowance.
 
-- Days are counted, never typed: the working days (Monday to Friday) from the first to the last
-  date, both included. ``with_days`` writes that count over whatever a form sent, so the stored
+- Days are counted, never typed: the office calendar's working days (office/calendar: weekdays
+  minus holidays, plus 调休 make-up days) from the first to the last date, both included. ``with_days`` writes that count over whatever a form sent, so the stored
   ``days`` (which routes and leave records read) cannot be forged.
 - A balance is per person, leave type and calendar year: the allowance (the person's own
   LeaveAllowance row, else the company default in config LEAVE_ALLOWANCES; a type in neither
@@ -9,9 +9,8 @@
   waiting for approval shown apart. Leave across New Year counts in each year by its own days.
 
 These apply to the 请假 form (template key "leave") and its fields leave_type, dates and days,
-the names outcomes.record_leave reads too. A working calendar with holidays and 调休 days,
-half days, and allowances by seniority (issue 17) replace ``is_working_day`` and
-``allowance_for`` here, and every caller follows.
+the names outcomes.record_leave reads too. Half days and allowances by seniority (issue 17)
+replace ``working_days`` and ``allowance_for`` here, and every caller follows.
 
 Pure rules: models and config only; never views, templates, ``flask.request`` or tasks.
 """
@@ -28,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from office.approvals.fields import DATERANGE, FieldError, FieldErrors, FieldSpec, clean
+from office.calendar.calendars import office_calendar
 from office.db import db
 from office.models.approvals import PENDING, ApprovalRequest, ApprovalTemplate, LeaveAllowance, LeaveRecord
 
@@ -35,22 +35,24 @@ LEAVE_TEMPLATE = "leave"
 TYPE_FIELD, DATES_FIELD, DAYS_FIELD = "leave_type", "dates", "days"
 
 DAYS_RANGE = _l("Give a number of days from 0 to 366, in whole or half days.")
-NO_WORKING_DAY = _l("These dates hold no working day (Monday to Friday).")
+NO_WORKING_DAY = _l("These dates hold no working day (weekends and holidays do not count).")
 
 
 # ---------------------------------------------------------------------------------------------
 # Counting days.
 
 def is_working_day(day: dt.date) -> bool:
-    """Monday to Friday. (Issue 17's working calendar adds holidays and 调休 Saturdays.)"""
-    return day.weekday() < 5
+    """Whether the office works on ``day``: its calendar's weekdays, minus holidays, plus 调休
+    make-up days."""
+    return office_calendar().is_workday(day)
 
 
 def working_days(start: dt.date, end: dt.date) -> int:
     """Working days from ``start`` to ``end``, both included; 0 when ``end`` is before ``start``."""
     if end < start:
         return 0
-    return sum(1 for n in range((end - start).days + 1) if is_working_day(start + dt.timedelta(days=n)))
+    calendar = office_calendar()
+    return sum(1 for n in range((end - start).days + 1) if calendar.is_workday(start + dt.timedelta(days=n)))
 
 
 def applies(template_key: str, specs: list[FieldSpec]) -> bool:

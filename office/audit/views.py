@@ -11,6 +11,7 @@ from office.approvals.form_editor import TEMPLATE_CHANGED
 from office.audit import trail
 from office.audit.forms import AuditFilterForm
 from office.audit.queries import filtered_events
+from office.calendar.calendars import CALENDAR_CHANGED
 from office.models import audit
 from office.orders.notes import AUDIT_ACTION as ORDER_NOTES_PRINTED
 from office.orders.views.order import AUDIT_REVEALED as ORDER_REVEALED
@@ -47,6 +48,7 @@ ACTION_LABELS = {
     TEMPLATE_CHANGED: _l("Approval form changed"),
     ORDER_NOTES_PRINTED: _l("Shipping notes printed"),
     ORDER_REVEALED: _l("Customer data viewed"),
+    CALENDAR_CHANGED: _l("Office calendar changed"),
 }
 
 

@@ -51,6 +51,7 @@ def workbench(user: User) -> list[Group]:
         Tile(_l("Colleagues"), "users", url_for("people.index")),
         Tile(_l("Search"), "search", url_for("feed.search")),
         Tile(_l("Out of office"), "calendar-clock", url_for("approvals.delegation")),
+        Tile(_l("Office calendar"), "calendar-days", url_for("calendar.index")),
     ]
     if mainline_access.can_create(user):
         work.append(Tile(_l("Mainline templates"), "list-todo", url_for("mainlines.template_list")))
@@ -74,6 +75,7 @@ def workbench(user: User) -> list[Group]:
             Tile(_l("Audit trail"), "scroll-text", url_for("audit.index")),
             Tile(_l("Approval forms"), "file-check", url_for("approvals.templates")),
             Tile(_l("Failed deliveries"), "circle-alert", url_for("inbox.failures")),
+            Tile(_l("Working hours and holidays"), "calendar", url_for("calendar.edit")),
         ]
         # Admins work orders too (orders/access.py), so routing rules are listed above.
         groups.append(Group("admin", _l("Administration"), admin))

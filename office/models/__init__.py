@@ -12,6 +12,7 @@ from office.models.approvals import (
     LeaveRecord,
 )
 from office.models.audit import AuditEvent
+from office.models.calendar import CalendarDay, CalendarSettings
 from office.models.feed import Attachment, Comment, Post, PostDepartment, PostLike, PostMention, PostRecipient
 from office.models.inbox import ChannelSettings, Delivery, Notification
 from office.models.inventory import Product
@@ -32,12 +33,14 @@ ALL_MODELS = (
     ApprovalTemplate, ApprovalRequest, ApprovalStep, ApprovalAssignment, ApprovalAction, ApprovalCc, Delegation,
     ApprovalFile, LeaveRecord, LeaveAllowance,
     ApiToken, Product, Shop, RoutingRule, Order, OrderLine, OrderEvent, ImportBatch,
+    CalendarSettings, CalendarDay,
 )
 
 __all__ = [
     "ALL_MODELS", "ROLES", "Activity", "ApiToken", "ImportBatch", "Order", "OrderEvent", "OrderLine", "Product",
     "RoutingRule", "Shop", "ApprovalAction", "ApprovalAssignment", "ApprovalCc", "ApprovalFile",
-    "ApprovalRequest", "ApprovalStep", "ApprovalTemplate", "Attachment", "AuditEvent", "CannedReply", "ChannelSettings",
+    "ApprovalRequest", "ApprovalStep", "ApprovalTemplate", "Attachment", "AuditEvent", "CalendarDay",
+    "CalendarSettings", "CannedReply", "ChannelSettings",
     "Comment", "Delegation", "Delivery", "Department", "JoinRequest", "LeaveAllowance", "LeaveRecord", "LiveEvent", "Mainline",
     "Member", "Memo", "Node", "NodeDependency", "Notice", "NoticeConfirmation", "NoticeDepartment", "Notification",
     "Phase", "PlanTemplate", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "User",

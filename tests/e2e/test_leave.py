@@ -46,7 +46,7 @@ def test_leave_days_and_balance_while_filing_and_the_decision_on_the_first_scree
     staff.get_by_label("事由").fill("家里装修")
     expect(staff.locator("#leave-days")).to_have_text("3 天")
     expect(staff.locator("#leave-balance")).to_contain_text("剩余 5 天")
-    expect(staff.locator("#leave-summary")).to_contain_text("周六、周日不计")
+    expect(staff.locator("#leave-summary")).to_contain_text("周末和节假日不计")
     staff.get_by_role("button", name="提交").click()
     expect(staff.locator("section.approval")).to_contain_text("待审批")
     url = staff.url

@@ -43,6 +43,7 @@ ADMIN_PAGES = {
     "approval-template-new": "/approvals/templates/new",
     "approval-template-edit": "/approvals/templates/2/edit",
     "leave-allowances": "/approvals/leave-allowances",
+    "calendar-edit": "/calendar/edit?year=2026",
     "order-rules": "/orders/rules",
     "design": "/design",
 }
@@ -60,7 +61,8 @@ STAFF_PAGES = {"home-staff": "/", "workbench": "/workbench", "me": "/me", "forbi
                "notices-staff": "/notices/", "notice-staff": "/notices/1", "memos-staff": "/memos/",
                "memo-for-post": "/memos/new?post=1", "mainlines-staff": "/mainlines/",
                "approvals-staff": "/approvals/?tab=mine", "approval-leave-staff": "/approvals/2",
-               "approval-leave-form": "/approvals/new/leave", "replies-staff": "/replies/?kind=refund"}
+               "approval-leave-form": "/approvals/new/leave", "replies-staff": "/replies/?kind=refund",
+               "calendar-staff": "/calendar/?month=2026-10"}
 # 李娜 decides the demo's pending 直通车 request: the decision under the summary (issue 14).
 APPROVER_REQUEST_PAGES = {"approval-to-decide": "/approvals/1"}
 # The demo's 双12年终大促 is mainline 1; the director sees it without being a member.

@@ -9,9 +9,10 @@ from office.workhours import ROUND_THE_CLOCK, WorkCalendar, add, working_seconds
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOUR = 3600
-# 2026-10-01..07 is the National Day holiday; Sunday 2026-09-27 and Saturday 2026-10-10 are make-up days.
+# 2026-10-01..07 is the National Day holiday; Sunday 2026-09-20 and Saturday 2026-10-10 are its make-up
+# working days (国务院办公厅关于2026年部分节假日安排的通知).
 NATIONAL_DAY = WorkCalendar(holidays=frozenset(dt.date(2026, 10, d) for d in range(1, 8)),
-                            makeup_days=frozenset({dt.date(2026, 9, 27), dt.date(2026, 10, 10)}))
+                            makeup_days=frozenset({dt.date(2026, 9, 20), dt.date(2026, 10, 10)}))
 OFFICE = WorkCalendar()  # 9:00–12:00 and 13:30–18:00, Monday to Friday: 7.5 h a day
 
 
@@ -53,9 +54,9 @@ def test_holidays_stop_the_clock_and_make_up_days_run_it():
     # Wednesday 30 September 17:00 + 2 h: 1 h that day, then the week of National Day is off,
     # Thursday 8 October 10:00 is the due time.
     assert add(utc(2026, 9, 30, 17), 2 * HOUR, NATIONAL_DAY, SHANGHAI) == utc(2026, 10, 8, 10)
-    # Sunday 27 September works (调休); a plain calendar would skip it.
-    assert working_seconds(utc(2026, 9, 27), utc(2026, 9, 28), NATIONAL_DAY, SHANGHAI) == 7.5 * HOUR
-    assert working_seconds(utc(2026, 9, 27), utc(2026, 9, 28), OFFICE, SHANGHAI) == 0
+    # Sunday 20 September works (调休); a plain calendar would skip it.
+    assert working_seconds(utc(2026, 9, 20), utc(2026, 9, 21), NATIONAL_DAY, SHANGHAI) == 7.5 * HOUR
+    assert working_seconds(utc(2026, 9, 20), utc(2026, 9, 21), OFFICE, SHANGHAI) == 0
     assert NATIONAL_DAY.is_workday(dt.date(2026, 10, 10)) and not NATIONAL_DAY.is_workday(dt.date(2026, 10, 5))
 
 

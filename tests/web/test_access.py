@@ -1,4 +1,6 @@
 """Every admin URL, partials included: anonymous -> login (htmx: HX-Redirect), staff -> 403."""
+import datetime as dt
+
 import pytest
 
 from tests.conftest import hx
@@ -35,6 +37,11 @@ ADMIN_URLS = [
     ("post", "/approvals/templates/{template}/move"),
     ("get", "/approvals/leave-allowances"),
     ("post", "/approvals/leave-allowances"),
+    ("get", "/calendar/edit"),
+    ("post", "/calendar/hours"),
+    ("post", "/calendar/days"),
+    ("post", "/calendar/days/{calendar_day}/delete"),
+    ("post", "/calendar/import"),
 ]
 ADMIN_ENDPOINTS = {
     "people.manage", "people.create", "people.row", "people.edit", "people.deactivate", "people.activate",
@@ -42,6 +49,7 @@ ADMIN_ENDPOINTS = {
     "departments.delete", "audit.index", "inbox.failures", "inbox.retry",
     "approvals.templates", "approvals.template_create", "approvals.template_edit", "approvals.template_activate",
     "approvals.template_deactivate", "approvals.template_move", "approvals.leave_allowances",
+    "calendar.edit", "calendar.save_hours", "calendar.add_day", "calendar.remove_day", "calendar.import_days",
 }
 SIGNED_IN_URLS = [
     ("get", "/"), ("get", "/workbench"), ("get", "/me"), ("get", "/design"), ("get", "/people/{username}/photo"),
@@ -66,7 +74,7 @@ SIGNED_IN_URLS = [
     ("post", "/approvals/1/act"), ("get", "/approvals/1/resubmit"), ("post", "/approvals/1/resubmit"),
     ("get", "/approvals/1/files/1/a.png"), ("get", "/approvals/1/quick"), ("post", "/approvals/1/quick"),
     ("get", "/approvals/export.xlsx"), ("get", "/approvals/delegation"), ("post", "/approvals/delegation"),
-    ("post", "/approvals/delegation/1/cancel"),
+    ("post", "/approvals/delegation/1/cancel"), ("get", "/calendar/"),
 ] + [(method, url.replace("{m}", "1").replace("{phase}", "1").replace("{node}", "1").replace("{member}", "1")
       .replace("{request}", "1")) for method, url in MAINLINE_URLS if url.startswith("/mainlines/")]
 
@@ -76,6 +84,7 @@ def targets(admin):
     from office.approvals import builtin
     from office.feed.posts import create_post
     from office.models.approvals import ApprovalTemplate
+    from office.models.calendar import CalendarDay
     from office.models.feed import Attachment
     from office.models.inbox import Delivery
     from tests.factories import make_department
@@ -85,10 +94,11 @@ def targets(admin):
     attachment = Attachment.create(post=post, uploaded_by=admin, file_name="a.png", stored_name="x.png",
                                    content_type="image/png", size=1, is_image=True)
     delivery = Delivery.create(recipient=admin, channel="email", status="failed")
+    calendar_day = CalendarDay.create(day=dt.date(2031, 5, 1), kind="holiday", name="劳动节")
     builtin.install()
     template = ApprovalTemplate.select().first()
     return {"template": template.id, "user": admin.id, "department": department.id, "username": admin.username, "post": post.id,
-            "attachment": attachment.id, "delivery": delivery.id}
+            "attachment": attachment.id, "delivery": delivery.id, "calendar_day": calendar_day.id}
 
 
 def _call(client, method, url, targets, htmx=False):
@@ -103,6 +113,7 @@ def test_the_list_covers_every_admin_endpoint(app):
 
     guarded = {rule.endpoint for rule in app.url_map.iter_rules()
                if rule.endpoint.split(".")[0] in ("departments", "audit")
+               or (rule.endpoint.split(".")[0] == "calendar" and rule.endpoint != "calendar.index")
                or rule.endpoint in ADMIN_ENDPOINTS}
     assert guarded == ADMIN_ENDPOINTS
     known = {rule.endpoint for rule in app.url_map.iter_rules()}
@@ -122,7 +133,7 @@ def test_the_list_covers_every_admin_endpoint(app):
                   "replies.use", "replies.pick"}
     signed_in |= {"approvals.index", "approvals.new", "approvals.create", "approvals.preview", "approvals.show",
                   "approvals.act", "approvals.resubmit", "approvals.file", "approvals.quick", "approvals.export",
-                  "approvals.delegation", "approvals.delegation_cancel"}
+                  "approvals.delegation", "approvals.delegation_cancel", "calendar.index"}
     # Order URLs are 404 for those who may not work orders: test_order_privacy covers them.
     assert known == ADMIN_ENDPOINTS | public | signed_in | ORDER_ENDPOINTS | TOKEN_ENDPOINTS
 

@@ -43,7 +43,7 @@ def _balance(user, year=2026, kind="年假", **kw):
 
 # --- counting -----------------------------------------------------------------------------------
 
-def test_working_days_count_monday_to_friday_both_ends_included():
+def test_working_days_count_monday_to_friday_both_ends_included(app):
     d = dt.date
     assert leave.working_days(d(2026, 12, 7), d(2026, 12, 7)) == 1  # a Monday
     assert leave.working_days(d(2026, 12, 7), d(2026, 12, 11)) == 5  # Monday to Friday
@@ -51,6 +51,45 @@ def test_working_days_count_monday_to_friday_both_ends_included():
     assert leave.working_days(d(2026, 12, 5), d(2026, 12, 6)) == 0  # Saturday and Sunday
     assert leave.working_days(d(2026, 12, 1), d(2026, 12, 31)) == 23
     assert leave.working_days(d(2026, 12, 8), d(2026, 12, 7)) == 0
+
+
+# The State Council's 2026 National Day: 10-01 to 10-07 off, Sunday 09-20 and Saturday 10-10 worked.
+NATIONAL_DAY_2026 = """2026-09-25..2026-09-27 中秋节 放假
+2026-10-01..2026-10-07 国庆节 放假
+2026-09-20 国庆节 调休上班
+2026-10-10 国庆节 调休上班"""
+
+
+@pytest.fixture
+def national_day(app):
+    from office.calendar import calendars
+    from office.models.calendar import CalendarDay
+
+    CalendarDay.delete().execute()  # the same rows on both databases, whatever the migration seeded
+    calendars.import_schedule(NATIONAL_DAY_2026)
+
+
+def test_leave_counts_on_the_office_calendar_across_national_day(national_day):
+    d = dt.date
+    # Monday 09-28 to Saturday 10-10: 09-28, 09-29, 09-30, 10-08, 10-09 and the 调休 Saturday 10-10.
+    assert leave.working_days(d(2026, 9, 28), d(2026, 10, 10)) == 6
+    assert leave.working_days(d(2026, 10, 1), d(2026, 10, 7)) == 0  # the holiday alone takes no leave
+    assert leave.working_days(d(2026, 9, 19), d(2026, 9, 20)) == 1  # Sunday 09-20 is worked
+    assert leave.working_days(d(2026, 9, 25), d(2026, 9, 25)) == 0  # 中秋节 on a Friday
+    assert leave.is_working_day(d(2026, 10, 10)) and not leave.is_working_day(d(2026, 10, 5))
+
+
+def test_a_leave_filed_across_national_day_stores_the_calendar_count(client, auth, org, national_day):
+    auth.login(org["staff"])
+    response = client.post("/approvals/new/leave", data={"leave_type": "年假", "dates_start": "2026-09-28",
+                                                         "dates_end": "2026-10-10", "days": "13", "reason": "回老家"})
+    assert response.status_code == 303
+    request = ApprovalRequest.select().order_by(ApprovalRequest.id.desc()).first()
+    assert json.loads(request.data)["days"] == 6
+    # A leave inside the holiday holds no working day and is refused at its dates.
+    refused = client.post("/approvals/new/leave", data={"leave_type": "年假", "dates_start": "2026-10-02",
+                                                        "dates_end": "2026-10-05", "reason": "x"})
+    assert refused.status_code == 422 and ApprovalRequest.select().count() == 1
 
 
 def test_filed_days_are_counted_on_the_server_whatever_the_form_says(client, auth, org):
@@ -63,7 +102,7 @@ def test_filed_days_are_counted_on_the_server_whatever_the_form_says(client, aut
     assert json.loads(request.data)["days"] == 3
     html = client.get(f"/approvals/{request.id}").get_data(as_text=True)
     assert _t(client.application, "%(days)s day", days="3").replace("3", "") in html
-    assert _t(client.application, "working days (Monday to Friday) of %(n)d calendar days", n=5) in html
+    assert _t(client.application, "working days (on the office calendar) of %(n)d calendar days", n=5) in html
 
 
 def test_a_leave_without_days_field_sent_is_filed_too(client, auth, org):
@@ -88,7 +127,7 @@ def test_a_weekend_only_leave_is_refused_at_its_dates(app, client, auth, org):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="f-dates-error"' in html
-    assert _t(app, "These dates hold no working day (Monday to Friday).") in html
+    assert _t(app, "These dates hold no working day (weekends and holidays do not count).") in html
     assert ApprovalRequest.select().count() == 0
 
 
@@ -100,8 +139,8 @@ def test_the_form_shows_how_days_are_counted_and_no_box_to_type_them(app, client
     assert 'name="days"' not in html
     assert 'id="leave-summary"' in html and 'id="leave-days"' in html
     assert _t(app, "Choose the dates") in html
-    assert _t(app, "Counted for you in working days: Monday to Friday, the first and last day included; "
-                   "Saturdays and Sundays are not counted.") in html
+    assert _t(app, "Counted for you in working days on the office calendar, the first and last day included: "
+                   "weekends and holidays are not counted, 调休 make-up working days are.") in html
 
 
 def test_the_preview_returns_the_counted_days_and_balance_out_of_band(app, client, auth, org):
