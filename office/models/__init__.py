@@ -20,6 +20,7 @@ from office.models.mainlines import Activity, JoinRequest, Mainline, Member, Nod
 from office.models.notices import Memo, Notice, NoticeConfirmation, NoticeDepartment
 from office.models.orders import ImportBatch, Order, OrderEvent, OrderLine, RoutingRule, Shop
 from office.models.people import ROLES, ApiToken, Department, User
+from office.models.workorders import WorkOrder, WorkOrderDepartment, WorkOrderEvent, WorkOrderFile, WorkOrderWatcher
 
 ALL_MODELS = (
     Department, User, AuditEvent,
@@ -31,6 +32,7 @@ ALL_MODELS = (
     ApprovalTemplate, ApprovalRequest, ApprovalStep, ApprovalAssignment, ApprovalAction, ApprovalCc, Delegation,
     ApprovalFile, LeaveRecord, LeaveAllowance,
     ApiToken, Product, Shop, RoutingRule, Order, OrderLine, OrderEvent, ImportBatch,
+    WorkOrder, WorkOrderEvent, WorkOrderWatcher, WorkOrderDepartment, WorkOrderFile,
 )
 
 __all__ = [
@@ -40,4 +42,5 @@ __all__ = [
     "Comment", "Delegation", "Delivery", "Department", "JoinRequest", "LeaveAllowance", "LeaveRecord", "LiveEvent", "Mainline",
     "Member", "Memo", "Node", "NodeDependency", "Notice", "NoticeConfirmation", "NoticeDepartment", "Notification",
     "Phase", "PlanTemplate", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "User",
+    "WorkOrder", "WorkOrderDepartment", "WorkOrderEvent", "WorkOrderFile", "WorkOrderWatcher",
 ]
