@@ -57,7 +57,8 @@ def up(migrator, db):
         resolve_due_at = DateTimeField(null=True)
         paused_seconds = IntegerField(default=0)
         paused_at = DateTimeField(null=True)
-        sla_level = IntegerField(default=0)
+        response_level = IntegerField(default=0)
+        resolve_level = IntegerField(default=0)
 
         class Meta:
             table_name = "work_orders"

@@ -80,8 +80,8 @@ class WorkOrder(BaseModel):
 
     Clocks: ``response_due_at`` / ``resolve_due_at`` are computed when opened (office/workorders/
     sla.py) and moved later by the working time spent paused; ``paused_at`` is set while paused.
-    ``sla_level`` records what the sweep already did (1 reminded, 2 head told, 3 head's head told),
-    so a sweep run twice notifies once.
+    ``response_level`` / ``resolve_level`` record what the SLA sweep already did for each clock
+    (1 reminded, 2 head told, 3 head's head told), so a sweep run twice notifies once.
     """
 
     number = CharField(max_length=20, unique=True)
@@ -108,7 +108,8 @@ class WorkOrder(BaseModel):
     resolve_due_at = DateTimeField(null=True)
     paused_seconds = IntegerField(default=0)  # working seconds spent paused, all pauses together
     paused_at = DateTimeField(null=True)
-    sla_level = IntegerField(default=0)
+    response_level = IntegerField(default=0)
+    resolve_level = IntegerField(default=0)
 
     class Meta:
         table_name = "work_orders"
