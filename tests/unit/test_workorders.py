@@ -241,3 +241,27 @@ def test_twenty_closes_at_once_close_once(app, org):
     order = WorkOrder.get_by_id(order.id)
     assert order.status == "closed" and order.closed_by_id in {p.id for p in heads}
     assert _events(order).count("close") == 1
+
+
+def test_the_periodic_sweep_runs_every_minute_and_notifies_once(org):
+    from tasks.queue import huey
+    from tasks.workorders import sweep_work_order_clocks
+
+    _complaint(org)
+    late = NOW + dt.timedelta(minutes=12)
+    first = sweep_work_order_clocks.call_local(now=late)
+    assert first == 1  # the 客服部 head: the response clock breached (its reminder is skipped)
+    assert sweep_work_order_clocks.call_local(now=late) == 0
+    assert any(task.name.endswith("sweep_work_order_clocks")
+               for task in huey.read_periodic(dt.datetime(2026, 11, 1, 9, 46)))
+
+
+def test_sweeps_running_at_once_notify_once(app, org):
+    from office.db import db
+
+    _complaint(org)
+    late = NOW + dt.timedelta(minutes=12)
+    db.close()
+    results = at_once(app, [lambda: sla.sweep(late) for _ in range(5)])
+    assert sum(len(r) for r in results) == 1
+    assert Notification.select().where(Notification.kind == "wo_breached").count() == 1
