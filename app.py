@@ -24,9 +24,10 @@ from office.mainlines.views import bp as mainlines_bp
 from office.approvals.views import bp as approvals_bp
 from office.orders.views import bp as orders_bp
 from office.api.views import bp as api_bp
+from office.workorders.views import bp as workorders_bp
 
 BLUEPRINTS = (home_bp, auth_bp, people_bp, departments_bp, audit_bp, feed_bp, inbox_bp, notices_bp, memos_bp,
-              live_bp, mainlines_bp, approvals_bp, orders_bp, api_bp)
+              live_bp, mainlines_bp, approvals_bp, orders_bp, api_bp, workorders_bp)
 
 
 def create_app(overrides: dict | None = None) -> Flask:

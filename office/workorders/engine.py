@@ -209,9 +209,10 @@ def open_order(requester: User, kind: str, title: str, body: str = "", assignee:
     if deadline is not None and deadline <= now:
         raise WorkOrderError(_l("The deadline must be in the future."), "deadline")
     response_due, resolve_due = sla.due_times(kind, now, deadline)
+    linked_body = mentions.resolve(body)[0]  # stored with @names as profile links, like comments
     with atomic_for_update():
         row = WorkOrder.create(
-            number=f"new-{uuid.uuid4().hex[:16]}", kind=kind, title=title, body=body, requester=requester.id,
+            number=f"new-{uuid.uuid4().hex[:16]}", kind=kind, title=title, body=linked_body, requester=requester.id,
             assignee=assignee.id if assignee else None, queue=queue.id if queue else None, priority=priority,
             deadline=deadline, order=order.id if order else None, mainline=mainline.id if mainline else None,
             created_at=now, updated_at=now, response_due_at=response_due, resolve_due_at=resolve_due)

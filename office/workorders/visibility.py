@@ -5,11 +5,13 @@ and directors and administrators. Everyone else gets 404 (office.rules.NotFound)
 
 ``can_see`` checks one order; ``condition`` is the same rule as a WHERE clause for lists.
 ``managed_departments`` is where a person acts as head (assign, transfer, see all).
-Imports models only.
+Imports models and office.request_cache.
 """
 from __future__ import annotations
 
 from peewee import Expression
+
+from office import request_cache
 
 from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, Department, User
 from office.models.workorders import WorkOrder, WorkOrderDepartment, WorkOrderWatcher
@@ -19,8 +21,12 @@ def sees_everything(user: User) -> bool:
     return user.role in (ROLE_ADMIN, ROLE_DIRECTOR)
 
 
+# The department tree (ids, parents, heads), read once per request: a list page asks several times.
+_TREE = request_cache.entry("workorders.department_tree")
+
+
 def _tree() -> dict[int, Department]:
-    return {d.id: d for d in Department.select(Department.id, Department.parent, Department.head)}
+    return _TREE.get(lambda: {d.id: d for d in Department.select(Department.id, Department.parent, Department.head)})
 
 
 def member_departments(user: User, tree: dict[int, Department] | None = None) -> set[int]:
