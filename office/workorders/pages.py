@@ -9,6 +9,7 @@ from peewee import JOIN
 
 from office.departments.tree import choices as department_choices
 from office.models.people import Department, User
+from office.orders.access import can_work_orders
 from office.models.workorders import (
     ACTIVE_STATUSES,
     EV_ACCEPT,
@@ -163,4 +164,6 @@ def detail_context(user: User, order_id: int) -> dict:
         "watching": any(w.id == user.id for w in watchers), "related": related, "clock": clock,
         "clock_text": clock_text(clock), "actions": actions, "colleagues": colleagues,
         "department_options": department_choices() if "transfer" in actions else [],
+        # The order link leads where the viewer may go: only those who work orders open it.
+        "can_open_order": bool(order.order_id) and can_work_orders(user),
     }
