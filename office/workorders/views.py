@@ -19,15 +19,17 @@ from office.errors import toast
 from office.models.orders import Order
 from office.models.people import Department, User
 from office.models.workorders import KINDS, PRIORITIES, PRIORITY_NORMAL, STATUSES, WorkOrderFile
-from office.pagination import paginate
 from office.rules import NotFound
 from office.uploads import UploadError, check_and_store, discard, send_stored
-from office.workorders import engine, pages, queries, sla
+from office.live import registry
+from office.live.events import latest_id
+from office.workorders import engine, live, pages, queries, sla
 from office.workorders.engine import WorkOrderError
 from office.workorders.forms import FilterForm, NewWorkOrderForm
 from tasks import notify as notify_tasks
 
 bp = Blueprint("workorders", __name__, url_prefix="/work-orders")
+registry.register(bp, "workorders", kinds=live.KINDS, args=live.ARGS, render=live.render)
 
 ACTIONS = ("claim", "start", "submit", "accept", "send_back", "pause", "resume", "close", "reopen", "assign",
            "transfer", "comment", "watch", "unwatch")
@@ -63,22 +65,20 @@ def _deliver(ids) -> None:
 @bp.route("/")
 @login_required
 def index():
-    """GET ?tab=mine|queue|watched|created|all&kind=&status=&breached=1&page=. htmx: the list only."""
+    """GET ?tab=mine|queue|watched|created|all&kind=&status=&breached=1&page=. htmx: the list only.
+    Kept current by the live stream (view=work_orders)."""
     me = access.me()
     tabs = queries.tabs_for(me)
-    tab = request.args.get("tab", queries.MINE)
-    if tab not in tabs:
+    if request.args.get("tab", queries.MINE) not in tabs:
         abort(404)
+    live_after = latest_id()  # before reading, so no change falls between the page and the stream
     form = FilterForm(request.args)
     form.kind.choices = [("", _("All kinds"))] + [(k, pages.KIND_LABELS[k]) for k in KINDS]
     form.status.choices = [("", _("All statuses"))] + [(s, pages.STATUS_LABELS[s]) for s in STATUSES]
-    kind = request.args.get("kind") or None
-    status = request.args.get("status") or None
-    breached = request.args.get("breached") in ("1", "y", "on")
-    page = paginate(queries.tab_list(tab, me, kind, status, breached), queries.PAGE_SIZE)
-    filter_args = {k: v for k, v in (("kind", kind), ("status", status), ("breached", "1" if breached else None)) if v}
-    return htmx.render("workorders/index.html", partial="workorders/_list.html", tabs=tabs, tab=tab,
-                       page=page, rows=page.items, filter_form=form, filter_args=filter_args)
+    context = live.list_context(me, request.args, request.args.get("page", 1, type=int))
+    live_args = {"view": "work_orders", **context["list_args"], "page": context["page"].number}
+    return htmx.render("workorders/index.html", partial="workorders/_list.html", tabs=tabs, filter_form=form,
+                       live_after=live_after, live_args=live_args, **context)
 
 
 def _form() -> NewWorkOrderForm:
@@ -141,8 +141,10 @@ def _visible_or_404(order_id: int):
 @login_required
 def show(order_id: int):
     """GET: one order: summary card, the viewer's actions, the timeline. htmx: ``#work-order`` only."""
+    live_after = latest_id()  # before reading, so no change falls between the page and the stream
     _visible_or_404(order_id)
-    return htmx.render("workorders/show.html", partial="workorders/_order.html",
+    return htmx.render("workorders/show.html", partial="workorders/_order.html", live_after=live_after,
+                       live_args={"view": "work_order", "work_order": order_id},
                        **pages.detail_context(access.me(), order_id))
 
 
@@ -201,6 +203,7 @@ def act(order_id: int):
         if htmx.is_htmx():
             return toast(str(error), 422)
         return htmx.render("workorders/show.html", status=422, action_error=str(error),
+                           live_args={"view": "work_order", "work_order": order_id},
                            **pages.detail_context(me, order_id))
     _deliver(outcome.notification_ids)
     if action == "unwatch" and not _still_visible(order_id, me):

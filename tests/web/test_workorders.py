@@ -89,6 +89,7 @@ def test_htmx_actions_redraw_the_order_and_refusals_are_toasts(client, auth, org
     assert section.status_code == 200
     html = section.get_data(as_text=True)
     assert html.lstrip().startswith("<section id=\"work-order\"") and 'value="submit"' in html
+    auth.logout()
     auth.login(org["agent2"])
     refused = hx(client, "post", f"/work-orders/{order.id}/act", target="work-order", data={"action": "claim"})
     assert refused.status_code == 422 and "小李" in refused.get_data(as_text=True)
@@ -145,3 +146,28 @@ def test_the_detail_page_and_my_work_have_a_fixed_number_of_queries(client, auth
     client.get("/work-orders/")
     with assert_query_count(6):
         assert client.get("/work-orders/").status_code == 200
+
+
+def _poll(client, after, **args):
+    from tests.web.test_live import Events
+
+    query = "&".join(f"{k}={v}" for k, v in {"after": after, **args}.items())
+    return Events(client.get(f"/live/?{query}", buffered=True)).get_data()
+
+
+def test_the_open_order_and_lists_redraw_live_only_for_those_who_may_see(client, auth, org):
+    from office.live.events import latest_id
+
+    order = _complaint(org)
+    auth.login(org["head_service"])
+    assert "wo-row-" in client.get("/work-orders/?tab=queue").get_data(as_text=True)
+    after = latest_id()
+    engine.claim(order.id, org["agent"])
+    section = _poll(client, after, view="work_order", work_order=order.id)
+    assert 'id="work-order"' in section and 'hx-swap-oob="true"' in section and "小李" in section
+    listing = _poll(client, after, view="work_orders", tab="queue")
+    assert 'id="wo-list"' in listing and f"wo-row-{order.id}" not in listing  # claimed: out of the queue
+    auth.logout()
+    auth.login(org["outsider"])
+    assert _poll(client, after, view="work_order", work_order=order.id) == ""
+    assert _poll(client, after, view="work_orders", tab="mine") == ""
