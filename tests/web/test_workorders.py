@@ -171,3 +171,21 @@ def test_the_open_order_and_lists_redraw_live_only_for_those_who_may_see(client,
     auth.login(org["outsider"])
     assert _poll(client, after, view="work_order", work_order=order.id) == ""
     assert _poll(client, after, view="work_orders", tab="mine") == ""
+
+
+def test_inbox_items_link_to_the_order_and_the_order_link_shows_only_to_who_works_orders(client, auth, org):
+    from office.inbox.links import target_url
+    from office.models.inbox import Notification
+    from tests.order_factories import make_order
+
+    linked = make_order()
+    order = _complaint(org, order=linked)
+    item = Notification.select().where(Notification.recipient == org["agent"].id).get()
+    with client.application.test_request_context():
+        assert target_url(item.target_type, item.target_id) == f"/work-orders/{order.id}"
+    auth.login(org["operator"])  # the requester, in 运营推广部, which does not work orders
+    html = client.get(f"/work-orders/{order.id}").get_data(as_text=True)
+    assert f"/orders/{linked.id}" not in html
+    auth.logout()
+    auth.login(org["director"])
+    assert f"/orders/{linked.id}" in client.get(f"/work-orders/{order.id}").get_data(as_text=True)
