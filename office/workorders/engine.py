@@ -156,7 +156,7 @@ def _need(order: WorkOrder, statuses, message) -> None:
 def _add_watchers(order: WorkOrder, people: list[User], now: dt.datetime) -> list[User]:
     present = {w.user_id for w in WorkOrderWatcher.select(WorkOrderWatcher.user)
                .where(WorkOrderWatcher.work_order == order.id)}
-    new = [p for p in dict((p.id, p) for p in people).values() if p.id not in present]
+    new = [p for p in {p.id: p for p in people}.values() if p.id not in present]
     if new:
         WorkOrderWatcher.insert_many([{"work_order": order.id, "user": p.id, "created_at": now}
                                       for p in new]).execute()

@@ -9,7 +9,6 @@ from peewee import JOIN
 
 from office.departments.tree import choices as department_choices
 from office.models.people import Department, User
-from office.orders.access import can_work_orders
 from office.models.workorders import (
     ACTIVE_STATUSES,
     EV_ACCEPT,
@@ -53,6 +52,7 @@ from office.models.workorders import (
     WorkOrderFile,
     WorkOrderWatcher,
 )
+from office.orders.access import can_work_orders
 from office.workorders import queries, sla, visibility
 
 KIND_LABELS = {

@@ -16,13 +16,13 @@ from markupsafe import Markup
 from office import access, htmx, markup
 from office.departments.tree import choices as department_choices
 from office.errors import toast
+from office.live import registry
+from office.live.events import latest_id
 from office.models.orders import Order
 from office.models.people import Department, User
 from office.models.workorders import KINDS, PRIORITIES, PRIORITY_NORMAL, STATUSES, WorkOrderFile
 from office.rules import NotFound
 from office.uploads import UploadError, check_and_store, discard, send_stored
-from office.live import registry
-from office.live.events import latest_id
 from office.workorders import engine, live, pages, queries, sla
 from office.workorders.engine import WorkOrderError
 from office.workorders.forms import FilterForm, NewWorkOrderForm

@@ -12,7 +12,6 @@ from __future__ import annotations
 from peewee import Expression
 
 from office import request_cache
-
 from office.models.people import ROLE_ADMIN, ROLE_DIRECTOR, Department, User
 from office.models.workorders import WorkOrder, WorkOrderDepartment, WorkOrderWatcher
 

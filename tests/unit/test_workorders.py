@@ -5,13 +5,12 @@ import datetime as dt
 
 import pytest
 
-from office.departments.tree import update_department
 from office.models.inbox import Notification
 from office.models.workorders import WorkOrder, WorkOrderEvent, WorkOrderWatcher
 from office.rules import NotFound
 from office.workorders import engine, sla, visibility
 from office.workorders.engine import WorkOrderError
-from tests.factories import make_department, make_user
+from tests.factories import make_user, work_order_org
 from tests.parallel import at_once
 
 # Friday 2026-11-20, 17:30 in Shanghai (naive UTC, like every stored time).
@@ -21,26 +20,7 @@ NOW = dt.datetime(2026, 11, 18, 2, 0)  # Wednesday 10:00 in Shanghai
 
 @pytest.fixture
 def org(app):
-    ecommerce = make_department("电商中心")
-    service = make_department("客服部", parent=ecommerce)
-    ops = make_department("运营推广部", parent=ecommerce)
-    design = make_department("设计策划部", parent=ecommerce)
-    boss = make_user("boss", role="head", department=ecommerce, display_name="总监")
-    head_service = make_user("headcs", role="head", department=service, display_name="客服主管")
-    head_design = make_user("headdesign", role="head", department=design, display_name="设计主管")
-    update_department(ecommerce, head=boss)
-    update_department(service, head=head_service)
-    update_department(design, head=head_design)
-    return {
-        "service": service, "ops": ops, "design": design, "boss": boss, "head_service": head_service,
-        "head_design": head_design,
-        "agent": make_user("agent", department=service, display_name="小李"),
-        "agent2": make_user("agent2", department=service, display_name="小王"),
-        "operator": make_user("operator", department=ops, display_name="运营小张"),
-        "designer": make_user("designer", department=design, display_name="设计小陈"),
-        "outsider": make_user("outsider", display_name="路人"),
-        "director": make_user("director", role="director", display_name="陈总"),
-    }
+    return work_order_org()
 
 
 def _events(order):

@@ -11,8 +11,13 @@ from office.models.base import utcnow
 from office.models.workorders import WorkOrder, WorkOrderEvent, WorkOrderFile
 from office.workorders import engine
 from tests.conftest import hx
+from tests.factories import work_order_org
 from tests.inert import page_problems
-from tests.unit.test_workorders import org  # noqa: F401  (the fixture)
+
+
+@pytest.fixture
+def org(app):
+    return work_order_org()
 
 
 def _complaint(org, now=None, **kw):
