@@ -3,7 +3,7 @@ POSTs of ``action`` with a comment or reason (views.act), each checked by the en
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -40,4 +40,4 @@ class FilterForm(Form):
 
     kind = SelectField(_l("Kind"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
-    breached = BooleanField(_l("Past due only"))
+    # "Past due only" is a plain checkbox in the template (a BooleanField would read "" as unset anyway).

@@ -142,15 +142,28 @@ def test_the_detail_page_and_my_work_have_a_fixed_number_of_queries(client, auth
     engine.claim(many.id, org["agent"])
     auth.login(org["agent"])
     client.get(f"/work-orders/{few.id}")
+    # session user, live cursor, the order (visibility) and with its names, timeline, files, watchers,
+    # related departments, the department tree, colleagues and departments for 改派/转交, the inbox
+    # badge, the navigation's order check: the same for 2 timeline rows or 10.
     with assert_query_count(13):
         assert client.get(f"/work-orders/{few.id}").status_code == 200
     with assert_query_count(13):
         html = client.get(f"/work-orders/{many.id}").get_data(as_text=True)
     assert html.count('class="wo-event ') == WorkOrderEvent.select().where(
         WorkOrderEvent.work_order == many.id).count()
+    # session user, the department tree (request cache), the page of orders with names, the inbox
+    # badge, the navigation's order check, the live cursor.
     client.get("/work-orders/")
     with assert_query_count(6):
         assert client.get("/work-orders/").status_code == 200
+    for _ in range(5):
+        _complaint(org)
+    auth.logout()
+    auth.login(org["head_service"])
+    client.get("/work-orders/?tab=queue")
+    with assert_query_count(6):
+        html = client.get("/work-orders/?tab=queue").get_data(as_text=True)
+    assert html.count('id="wo-row-') == 5
 
 
 def _poll(client, after, **args):
