@@ -59,12 +59,20 @@ def test_a_task_without_a_deadline_is_refused_beside_the_form(client, auth, org)
 
 def test_outsiders_get_404_on_every_url(client, auth, org):
     order = _complaint(org)
-    engine.comment(order.id, org["operator"], "附件", stored_files=[])
+    auth.login(org["operator"])
+    client.post(f"/work-orders/{order.id}/act", data={"action": "comment", "comment": "照片",
+                                                      "files": (io.BytesIO(b"note"), "photo.txt")},
+                content_type="multipart/form-data")
+    item = WorkOrderFile.get()
+    served = client.get(f"/work-orders/{order.id}/files/{item.id}/photo.txt")
+    assert served.status_code == 200
+    served.close()
+    auth.logout()
     auth.login(org["outsider"])
     assert client.get(f"/work-orders/{order.id}").status_code == 404
     assert hx(client, "get", f"/work-orders/{order.id}", target="work-order").status_code == 404
     assert client.post(f"/work-orders/{order.id}/act", data={"action": "claim"}).status_code == 404
-    assert client.get(f"/work-orders/{order.id}/files/1/x.txt").status_code == 404
+    assert client.get(f"/work-orders/{order.id}/files/{item.id}/photo.txt").status_code == 404
     assert client.get("/work-orders/?tab=all").status_code == 404  # staff have no 全部 tab
     html = client.get("/work-orders/?tab=created").get_data(as_text=True)
     assert order.title not in html
