@@ -245,3 +245,14 @@ def test_sweeps_running_at_once_notify_once(app, org):
     results = at_once(app, [lambda: sla.sweep(late) for _ in range(5)])
     assert sum(len(r) for r in results) == 1
     assert Notification.select().where(Notification.kind == "wo_breached").count() == 1
+
+
+def test_a_holiday_on_the_calendar_moves_the_due_time_past_it(org, monkeypatch):
+    from office import workhours
+
+    # Monday 2026-11-23 a holiday on the calendar calendar_for() returns (the office calendar, later).
+    holiday = workhours.WorkCalendar(holidays=frozenset({dt.date(2026, 11, 23)}))
+    monkeypatch.setattr(sla, "calendar_for", lambda kind: holiday)
+    order = engine.open_order(org["operator"], "refund", "退款", queue=org["service"], now=FRIDAY_1730).order
+    # Half an hour on Friday, nothing on the weekend or the holiday, 7.5 h on Tuesday: Tuesday 18:00 local.
+    assert order.resolve_due_at == dt.datetime(2026, 11, 24, 10, 0)
