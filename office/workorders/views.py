@@ -21,6 +21,7 @@ from office.live.events import latest_id
 from office.models.orders import Order
 from office.models.people import Department, User
 from office.models.workorders import KINDS, PRIORITIES, PRIORITY_NORMAL, STATUSES, WorkOrderFile
+from office.orders.access import can_work_orders
 from office.rules import NotFound
 from office.uploads import UploadError, check_and_store, discard, send_stored
 from office.workorders import engine, live, pages, queries, sla
@@ -101,11 +102,14 @@ def new():
     """GET: the form; POST: open the order (303 to it), or the form again with the refusal (422)."""
     me = access.me()
     form = _form()
+    form_error = None
     if request.method == "POST" and form.validate_on_submit():
         uploads = []
         try:
             order = None
             number = (form.order_no.data or "").strip()
+            if number and not can_work_orders(me):
+                raise WorkOrderError(_("Only those who work orders may link one."), "form")
             if number:
                 order = Order.select().where(Order.order_no == number).order_by(Order.id.desc()).first()
                 if order is None:
@@ -120,14 +124,19 @@ def new():
                                         deadline=deadline, order=order, stored_files=uploads)
         except (WorkOrderError, UploadError) as error:
             discard(u.stored_name for u in uploads)
-            target = getattr(form, getattr(error, "field", "") or "", None) or form.title
-            target.errors = list(target.errors) + [str(error)]
+            target = getattr(form, getattr(error, "field", "") or "", None)
+            if target is None:
+                # No field of the form to show it beside (a file, the order link's audience): above it.
+                form_error = str(error)
+            else:
+                target.errors = list(target.errors) + [str(error)]
         else:
             _deliver(outcome.notification_ids)
             return htmx.redirect(url_for("workorders.show", order_id=outcome.order.id))
-        return htmx.render("workorders/new.html", status=422, form=form)
+        return htmx.render("workorders/new.html", status=422, form=form, form_error=form_error,
+                           can_link_orders=can_work_orders(me))
     status = 422 if request.method == "POST" else 200
-    return htmx.render("workorders/new.html", status=status, form=form)
+    return htmx.render("workorders/new.html", status=status, form=form, can_link_orders=can_work_orders(me))
 
 
 def _visible_or_404(order_id: int):

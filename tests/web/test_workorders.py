@@ -54,6 +54,11 @@ def test_a_task_without_a_deadline_is_refused_beside_the_form(client, auth, org)
         "kind": "task", "title": "主图", "assignee": "0", "queue": str(org["design"].id), "priority": "normal"})
     assert response.status_code == 422
     assert "任务单需要截止时间" in response.get_data(as_text=True)
+    # Someone who does not work orders may not probe order numbers through the link field.
+    response = client.post("/work-orders/new", data={
+        "kind": "other", "title": "问一下", "assignee": "0", "queue": str(org["design"].id), "priority": "normal",
+        "order_no": "123"})
+    assert response.status_code == 422 and "只有处理订单的同事可以关联订单" in response.get_data(as_text=True)
     assert WorkOrder.select().count() == 0
 
 
