@@ -87,7 +87,7 @@ CLOCK_LABELS = {sla.RESPONSE: _l("First response"), sla.RESOLVE: _l("Resolution"
 # The list table's columns (templates/macros/table.html), in the order _row.html writes them.
 COLUMNS = {
     "title": _l("Title"), "number": _l("Work order number"), "kind": _l("Kind"), "status": _l("Status"),
-    "assignee": _l("Assignee"), "clock": _l("Time left"),
+    "assignee": _l("Assignee"), "clock": _l("Time left"), "actions": _l("Actions"),
 }
 
 
