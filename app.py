@@ -26,9 +26,10 @@ from office.approvals.views import bp as approvals_bp
 from office.orders.views import bp as orders_bp
 from office.api.views import bp as api_bp
 from office.calendar.views import bp as calendar_bp
+from office.workorders.views import bp as workorders_bp
 
 BLUEPRINTS = (home_bp, auth_bp, people_bp, departments_bp, audit_bp, feed_bp, inbox_bp, notices_bp, memos_bp,
-              replies_bp, live_bp, mainlines_bp, approvals_bp, orders_bp, api_bp, calendar_bp)
+              replies_bp, live_bp, mainlines_bp, approvals_bp, orders_bp, api_bp, calendar_bp, workorders_bp)
 
 
 def create_app(overrides: dict | None = None) -> Flask:

@@ -71,6 +71,22 @@ class Defaults:
     LEAVE_ALLOWANCES = {"年假": 5}
     # Notices: the author may remind the recipients who have not confirmed once per this many minutes.
     NOTICE_REMIND_MINUTES = 60
+    # Work orders (office/workorders/sla.py): each kind's clocks, in minutes of working time.
+    # "response": until the first response; "resolve": until done (None: a task order's own
+    # deadline is its clock); "round_the_clock": counted 24x7 instead of in office hours
+    # (complaints and incidents do not wait for Monday). A clock is near breach when this
+    # share of its budget is left (the assignee is reminded once).
+    WORK_ORDER_SLA = {
+        "task": {"response": 4 * 60, "resolve": None},
+        "return": {"response": 60, "resolve": 16 * 60},
+        "exchange": {"response": 60, "resolve": 16 * 60},
+        "refund": {"response": 60, "resolve": 8 * 60},
+        "resend": {"response": 60, "resolve": 8 * 60},
+        "complaint": {"response": 10, "resolve": 24 * 60, "round_the_clock": True},
+        "incident": {"response": 10, "resolve": 4 * 60, "round_the_clock": True},
+        "other": {"response": 2 * 60, "resolve": 24 * 60},
+    }
+    WORK_ORDER_NEAR_SHARE = 0.2
     # Orders (office/orders/logistics.py): a shipped order whose platform still shows it
     # paid-not-shipped this many hours after shipping was never picked up; one shipped this
     # many hours ago and not delivered is stuck. Both are flagged once and reported.

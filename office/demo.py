@@ -197,7 +197,59 @@ def seed() -> list[User]:
         seed_approvals(by_name)
         seed_orders(by_name, departments)
         seed_replies(by_name, departments)
+        seed_work_orders(by_name, departments)
     return users
+
+
+def seed_work_orders(users: dict[str, User], departments: dict[str, Department]) -> None:
+    """A 客服部 day of cases (one complaint left unclaimed past its 10-minute clock) and task orders
+    between 运营推广部 and 设计策划部 at different stages, through the real engine."""
+    import datetime as dt
+
+    from office.models.base import utcnow
+    from office.models.orders import Order
+    from office.workorders import engine
+
+    now = utcnow()
+    minutes = dt.timedelta(minutes=1)
+    service, design, ops = departments["客服部"], departments["设计策划部"], departments["运营推广部"]
+    first_order = Order.select().order_by(Order.id).first()
+    # 1: a complaint nobody claimed: its first-response clock breached (red on the lists).
+    engine.open_order(users["hejing"], "complaint", "买家投诉：收到的保温杯有划痕，要求赔偿",
+                      "买家“爱喝热水的猫”旺旺留言，**情绪激动**，附了照片。请售后尽快联系。", queue=service,
+                      priority="urgent", order=first_order, now=now - 40 * minutes)
+    # 2: a refund being handled.
+    refund = engine.open_order(users["machao"], "refund", "退款：卫衣尺码偏小，买家申请仅退款",
+                               "买家不想寄回，协商退 30 元差价。", queue=service, order=first_order,
+                               now=now - 90 * minutes).order
+    engine.claim(refund.id, users["xunuo"], now=now - 80 * minutes)
+    engine.comment(refund.id, users["xunuo"], "已联系买家，同意部分退款 30 元，等待买家确认。", now=now - 70 * minutes)
+    # 3: an exchange waiting for the buyer (paused: the clock stops).
+    exchange = engine.open_order(users["hejing"], "exchange", "换货：羽绒服 170 换 175", queue=service,
+                                 now=now - 3 * 60 * minutes).order
+    engine.claim(exchange.id, users["xunuo"], now=now - 170 * minutes)
+    engine.pause(exchange.id, users["xunuo"], "等待买家寄回原件", now=now - 160 * minutes)
+    # 4: a return done and accepted.
+    done = engine.open_order(users["machao"], "return", "退货：折叠收纳盒颜色不符", queue=service,
+                             now=now - 5 * 60 * minutes).order
+    engine.claim(done.id, users["xunuo"], now=now - 290 * minutes)
+    engine.submit(done.id, users["xunuo"], "仓库已收到退货，退款已原路退回。", now=now - 200 * minutes)
+    engine.accept(done.id, users["machao"], now=now - 190 * minutes)
+    # 5-7: task orders from 运营推广部 to 设计策划部: in progress, awaiting acceptance, unclaimed.
+    day = dt.timedelta(days=1)
+    banners = engine.open_order(users["wanglei"], "task", "双12 主图 5 张 + 直通车推广图 3 张",
+                                "尺寸 800×800，突出“买一送一”；参考上周会议纪要。", queue=design,
+                                departments=[ops], priority="high", deadline=now + 2 * day,
+                                now=now - 120 * minutes).order
+    engine.claim(banners.id, users["huangting"], now=now - 100 * minutes)
+    engine.comment(banners.id, users["huangting"], "@王磊 第 2 张用礼盒款还是单杯款？", now=now - 60 * minutes)
+    copy = engine.open_order(users["lina"], "task", "保温杯 Pro 详情页文案改版",
+                             "卖点：316 不锈钢、12 小时保温；去掉“最”字等极限词。", assignee=users["wuhao"],
+                             deadline=now + day, now=now - 26 * 60 * minutes).order
+    engine.start(copy.id, users["wuhao"], now=now - 25 * 60 * minutes)
+    engine.submit(copy.id, users["wuhao"], "初稿已完成，见附件链接。", now=now - 30 * minutes)
+    engine.open_order(users["zhaopeng"], "task", "引力魔方素材 4 张（年货节）", queue=design, departments=[ops],
+                      deadline=now + 3 * day, now=now - 15 * minutes)
 
 
 # (name, platform)

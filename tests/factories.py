@@ -42,3 +42,30 @@ def approval_org() -> dict:
         "staff": make_user("zhaopeng", department=tmall, display_name="赵鹏"),
         "director": make_user("chenjh", role="director", display_name="陈建华"),
     }
+
+
+def work_order_org() -> dict:
+    """The work-order tests' company: 电商中心 (head 总监) above 客服部, 运营推广部 and 设计策划部,
+    with heads, staff, an outsider in no department and a director."""
+    from office.departments.tree import update_department
+
+    ecommerce = make_department("电商中心")
+    service = make_department("客服部", parent=ecommerce)
+    ops = make_department("运营推广部", parent=ecommerce)
+    design = make_department("设计策划部", parent=ecommerce)
+    boss = make_user("boss", role="head", department=ecommerce, display_name="总监")
+    head_service = make_user("headcs", role="head", department=service, display_name="客服主管")
+    head_design = make_user("headdesign", role="head", department=design, display_name="设计主管")
+    update_department(ecommerce, head=boss)
+    update_department(service, head=head_service)
+    update_department(design, head=head_design)
+    return {
+        "service": service, "ops": ops, "design": design, "boss": boss, "head_service": head_service,
+        "head_design": head_design,
+        "agent": make_user("agent", department=service, display_name="小李"),
+        "agent2": make_user("agent2", department=service, display_name="小王"),
+        "operator": make_user("operator", department=ops, display_name="运营小张"),
+        "designer": make_user("designer", department=design, display_name="设计小陈"),
+        "outsider": make_user("outsider", display_name="路人"),
+        "director": make_user("director", role="director", display_name="陈总"),
+    }

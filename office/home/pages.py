@@ -43,6 +43,7 @@ def workbench(user: User) -> list[Group]:
         Tile(_l("Approvals"), "stamp", url_for("approvals.index"), pending or None,
              _l("%(num)d waiting for you", num=pending) if pending else ""),
         Tile(_l("New approval request"), "plus", url_for("approvals.new")),
+        Tile(_l("Work orders"), "clipboard-check", url_for("workorders.index")),
         Tile(_l("Mainlines"), "git-branch", url_for("mainlines.index")),
         Tile(_l("Notices"), "megaphone", url_for("notices.index")),
         Tile(_l("Memos"), "notebook-pen", url_for("memos.index")),

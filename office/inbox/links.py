@@ -30,6 +30,11 @@ from office.models.inbox import (
     KIND_NOTICE,
     KIND_ORDER_LOGISTICS,
     KIND_REMIND,
+    KIND_WORK_ORDER_ASSIGNED,
+    KIND_WORK_ORDER_BREACHED,
+    KIND_WORK_ORDER_CHANGED,
+    KIND_WORK_ORDER_COMMENT,
+    KIND_WORK_ORDER_DUE,
 )
 
 # Shown after the actor's name: "周敏 提到了你".
@@ -55,6 +60,12 @@ KIND_LABELS = {
     KIND_APPROVAL_CC: _l("copied you on an approval"),
     # From the logistics job, no actor, like the node reminders.
     KIND_ORDER_LOGISTICS: _l("logistics exception"),
+    KIND_WORK_ORDER_ASSIGNED: _l("gave you a work order"),
+    KIND_WORK_ORDER_CHANGED: _l("updated a work order"),
+    KIND_WORK_ORDER_COMMENT: _l("commented on a work order"),
+    # From the SLA sweep, no actor.
+    KIND_WORK_ORDER_DUE: _l("work order due soon"),
+    KIND_WORK_ORDER_BREACHED: _l("work order past its deadline"),
 }
 
 # A decided approval says how it ended (the row's ``outcome``, office/inbox/queries.py).
@@ -72,6 +83,7 @@ TARGETS = {
     "approval": ("approvals.show", "request_id"),
     "mainline": ("mainlines.show", "mainline_id"),
     "order": ("orders.show", "order_id"),
+    "work_order": ("workorders.show", "order_id"),
 }
 
 

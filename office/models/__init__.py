@@ -22,6 +22,7 @@ from office.models.notices import Memo, Notice, NoticeConfirmation, NoticeDepart
 from office.models.orders import ImportBatch, Order, OrderEvent, OrderLine, RoutingRule, Shop
 from office.models.people import ROLES, ApiToken, Department, User
 from office.models.replies import CannedReply
+from office.models.workorders import WorkOrder, WorkOrderDepartment, WorkOrderEvent, WorkOrderFile, WorkOrderWatcher
 
 ALL_MODELS = (
     Department, User, AuditEvent,
@@ -34,6 +35,7 @@ ALL_MODELS = (
     ApprovalFile, LeaveRecord, LeaveAllowance,
     ApiToken, Product, Shop, RoutingRule, Order, OrderLine, OrderEvent, ImportBatch,
     CalendarSettings, CalendarDay,
+    WorkOrder, WorkOrderEvent, WorkOrderWatcher, WorkOrderDepartment, WorkOrderFile,
 )
 
 __all__ = [
@@ -44,4 +46,5 @@ __all__ = [
     "Comment", "Delegation", "Delivery", "Department", "JoinRequest", "LeaveAllowance", "LeaveRecord", "LiveEvent", "Mainline",
     "Member", "Memo", "Node", "NodeDependency", "Notice", "NoticeConfirmation", "NoticeDepartment", "Notification",
     "Phase", "PlanTemplate", "Post", "PostDepartment", "PostLike", "PostMention", "PostRecipient", "User",
+    "WorkOrder", "WorkOrderDepartment", "WorkOrderEvent", "WorkOrderFile", "WorkOrderWatcher",
 ]

@@ -35,10 +35,19 @@ KIND_APPROVAL_URGED = "approval_urged"
 KIND_APPROVAL_CC = "approval_cc"
 # Orders: a shipped order not picked up or stuck in transit (office/orders/logistics.py).
 KIND_ORDER_LOGISTICS = "order_logistics"
+# Work orders: given to you (or to your department's queue), changed (for the requester,
+# assignee and watchers), commented, near breach (the SLA sweep, no actor), breached (to heads).
+KIND_WORK_ORDER_ASSIGNED = "wo_assigned"
+KIND_WORK_ORDER_CHANGED = "wo_changed"
+KIND_WORK_ORDER_COMMENT = "wo_comment"
+KIND_WORK_ORDER_DUE = "wo_due"
+KIND_WORK_ORDER_BREACHED = "wo_breached"
 KINDS = (KIND_MENTION, KIND_REMIND, KIND_COMMENT, KIND_NOTICE, KIND_MEMO, KIND_MAINLINE_JOIN,
          KIND_MAINLINE_REQUEST, KIND_NODE_ASSIGNED, KIND_NODE_DUE, KIND_NODE_OVERDUE, KIND_MAINLINE_POST,
          KIND_NODE_CHANGED, KIND_MAINLINE_UPDATED, KIND_APPROVAL_PENDING, KIND_APPROVAL_DECIDED,
-         KIND_APPROVAL_RETURNED, KIND_APPROVAL_URGED, KIND_APPROVAL_CC, KIND_ORDER_LOGISTICS)
+         KIND_APPROVAL_RETURNED, KIND_APPROVAL_URGED, KIND_APPROVAL_CC, KIND_ORDER_LOGISTICS,
+         KIND_WORK_ORDER_ASSIGNED, KIND_WORK_ORDER_CHANGED, KIND_WORK_ORDER_COMMENT, KIND_WORK_ORDER_DUE,
+         KIND_WORK_ORDER_BREACHED)
 
 # Live event kind (models/live.py): the unread badge of the event's user changed.
 INBOX_CHANGED = "inbox_changed"

@@ -56,13 +56,18 @@ SERVICE_PAGES = {
     # 郑丽 edits 客服部's canned replies: the list with its edit buttons, the form (demo reply 3 is 客服部's).
     "replies": "/replies/", "replies-search": "/replies/?q=退货", "reply-new": "/replies/new",
     "reply-edit": "/replies/3/edit",
+    # Demo work order 1 is a complaint left in 客服部's queue past its 10-minute clock (red).
+    "work-orders-queue": "/work-orders/?tab=queue", "work-orders-all": "/work-orders/?tab=all",
+    "work-order-breached": "/work-orders/1", "work-order-new": "/work-orders/new",
 }
 STAFF_PAGES = {"home-staff": "/", "workbench": "/workbench", "me": "/me", "forbidden": "/people/manage", "post-staff": "/feed/2", "inbox-staff": "/inbox/",
                "notices-staff": "/notices/", "notice-staff": "/notices/1", "memos-staff": "/memos/",
                "memo-for-post": "/memos/new?post=1", "mainlines-staff": "/mainlines/",
                "approvals-staff": "/approvals/?tab=mine", "approval-leave-staff": "/approvals/2",
                "approval-leave-form": "/approvals/new/leave", "replies-staff": "/replies/?kind=refund",
-               "calendar-staff": "/calendar/?month=2026-10"}
+               "calendar-staff": "/calendar/?month=2026-10",
+               # 何静 opened demo work order 3 (an exchange paused while the buyer sends it back).
+               "work-orders-staff": "/work-orders/?tab=created", "work-order-staff": "/work-orders/3"}
 # 李娜 decides the demo's pending 直通车 request: the decision under the summary (issue 14).
 APPROVER_REQUEST_PAGES = {"approval-to-decide": "/approvals/1"}
 # The demo's 双12年终大促 is mainline 1; the director sees it without being a member.

@@ -75,6 +75,8 @@ SIGNED_IN_URLS = [
     ("get", "/approvals/1/files/1/a.png"), ("get", "/approvals/1/quick"), ("post", "/approvals/1/quick"),
     ("get", "/approvals/export.xlsx"), ("get", "/approvals/delegation"), ("post", "/approvals/delegation"),
     ("post", "/approvals/delegation/1/cancel"), ("get", "/calendar/"),
+    ("get", "/work-orders/"), ("get", "/work-orders/new"), ("post", "/work-orders/new"), ("get", "/work-orders/1"),
+    ("post", "/work-orders/1/act"), ("get", "/work-orders/1/files/1/a.png"),
 ] + [(method, url.replace("{m}", "1").replace("{phase}", "1").replace("{node}", "1").replace("{member}", "1")
       .replace("{request}", "1")) for method, url in MAINLINE_URLS if url.startswith("/mainlines/")]
 
@@ -134,6 +136,8 @@ def test_the_list_covers_every_admin_endpoint(app):
     signed_in |= {"approvals.index", "approvals.new", "approvals.create", "approvals.preview", "approvals.show",
                   "approvals.act", "approvals.resubmit", "approvals.file", "approvals.quick", "approvals.export",
                   "approvals.delegation", "approvals.delegation_cancel", "calendar.index"}
+    # Work orders: signed in; an order the user may not see is 404 (tests/web/test_workorders.py).
+    signed_in |= {"workorders.index", "workorders.new", "workorders.show", "workorders.act", "workorders.file"}
     # Order URLs are 404 for those who may not work orders: test_order_privacy covers them.
     assert known == ADMIN_ENDPOINTS | public | signed_in | ORDER_ENDPOINTS | TOKEN_ENDPOINTS
 
