@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from office import clock, workhours
+from office.calendar import calendars
 from office.db import atomic_for_update, locked
 from office.inbox.notify import notify
 from office.live.events import publish
@@ -48,10 +49,10 @@ def _settings(kind: str) -> dict:
 
 def calendar_for(kind: str) -> workhours.WorkCalendar:
     """The calendar a kind's clocks count in: round the clock for the kinds configured so, else
-    the office's working hours (the default calendar until the office calendar is configurable)."""
+    the office calendar (its working hours, holidays and 调休 days, as an admin keeps them)."""
     if _settings(kind).get("round_the_clock"):
-        return workhours.ROUND_THE_CLOCK
-    return workhours.WorkCalendar()
+        return calendars.round_the_clock()
+    return calendars.office_calendar()
 
 
 def budgets(kind: str) -> tuple[int | None, int | None]:

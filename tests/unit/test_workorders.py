@@ -247,12 +247,13 @@ def test_sweeps_running_at_once_notify_once(app, org):
     assert Notification.select().where(Notification.kind == "wo_breached").count() == 1
 
 
-def test_a_holiday_on_the_calendar_moves_the_due_time_past_it(org, monkeypatch):
-    from office import workhours
+def test_a_holiday_on_the_calendar_moves_the_due_time_past_it(org):
+    from office.calendar import calendars
+    from office.models.calendar import HOLIDAY, CalendarDay
 
-    # Monday 2026-11-23 a holiday on the calendar calendar_for() returns (the office calendar, later).
-    holiday = workhours.WorkCalendar(holidays=frozenset({dt.date(2026, 11, 23)}))
-    monkeypatch.setattr(sla, "calendar_for", lambda kind: holiday)
+    # Monday 2026-11-23 made a holiday on the office calendar (/calendar/edit), which clocks count on.
+    CalendarDay.create(day=dt.date(2026, 11, 23), kind=HOLIDAY, name="店庆")
+    calendars.forget()
     order = engine.open_order(org["operator"], "refund", "退款", queue=org["service"], now=FRIDAY_1730).order
     # Half an hour on Friday, nothing on the weekend or the holiday, 7.5 h on Tuesday: Tuesday 18:00 local.
     assert order.resolve_due_at == dt.datetime(2026, 11, 24, 10, 0)

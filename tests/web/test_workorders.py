@@ -221,3 +221,21 @@ def test_inbox_items_link_to_the_order_and_the_order_link_shows_only_to_who_work
     auth.logout()
     auth.login(org["director"])
     assert f"/orders/{linked.id}" in client.get(f"/work-orders/{order.id}").get_data(as_text=True)
+
+
+def test_whoever_answers_a_buyer_has_the_canned_replies_at_hand(client, auth, org):
+    complaint = _complaint(org)
+    auth.login(org["agent"])
+    page = client.get(f"/work-orders/{complaint.id}").get_data(as_text=True)
+    # The pick partial for this kind, loaded when the card scrolls into view (office/replies).
+    assert 'id="reply-pick"' in page and 'hx-get="/replies/pick?kind=complaint"' in page
+    client.post(f"/work-orders/{complaint.id}/act", data={"action": "claim"})
+    assert 'id="reply-pick"' in client.get(f"/work-orders/{complaint.id}").get_data(as_text=True)
+    client.post(f"/work-orders/{complaint.id}/act", data={"action": "close", "comment": "买家撤诉"})
+    assert WorkOrder.get_by_id(complaint.id).status == "closed"
+    assert 'id="reply-pick"' not in client.get(f"/work-orders/{complaint.id}").get_data(as_text=True)
+    # The requester reading their own case gets no reply picker.
+    other = _complaint(org)
+    auth.logout()
+    auth.login(org["operator"])
+    assert 'id="reply-pick"' not in client.get(f"/work-orders/{other.id}").get_data(as_text=True)
