@@ -137,7 +137,8 @@ def test_the_list_covers_every_admin_endpoint(app):
                   "approvals.act", "approvals.resubmit", "approvals.file", "approvals.quick", "approvals.export",
                   "approvals.delegation", "approvals.delegation_cancel", "calendar.index"}
     # Work orders: signed in; an order the user may not see is 404 (tests/web/test_workorders.py).
-    signed_in |= {"workorders.index", "workorders.new", "workorders.show", "workorders.act", "workorders.file"}
+    signed_in |= {"workorders.index", "workorders.new", "workorders.show", "workorders.act", "workorders.file",
+                  "workorders.export_list"}
     # Order URLs are 404 for those who may not work orders: test_order_privacy covers them.
     assert known == ADMIN_ENDPOINTS | public | signed_in | ORDER_ENDPOINTS | TOKEN_ENDPOINTS
 
