@@ -68,8 +68,9 @@ def measure(order: WorkOrder, now: dt.datetime) -> ExportRow:
     resolve = None
     if ended is not None:
         resolve = max(workhours.working_seconds(order.created_at, ended, calendar, zone) - order.paused_seconds, 0)
-    # A running order is judged now; a paused one when it was paused (its clock does not run).
-    at = order.paused_at or now
+    # A running order is judged now; a paused one when it was paused and an ended one when it
+    # ended (their clocks do not run).
+    at = order.paused_at or ended or now
     response_breached = order.response_due_at is not None and (order.first_response_at or at) > order.response_due_at
     resolve_breached = order.resolve_due_at is not None and (ended or at) > order.resolve_due_at
     return ExportRow(order, _hours(response), _hours(resolve), _hours(paused) or 0.0,

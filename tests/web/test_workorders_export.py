@@ -82,10 +82,14 @@ def test_an_export_holds_only_what_its_user_may_see(client, auth, org):
 def test_a_breached_clock_says_yes(client, auth, org):
     late = _complaint(org, "迟了", now=utcnow() - dt.timedelta(minutes=30))
     fresh = _complaint(org, "刚来")
+    # Closed by its requester before the 10-minute clock ran out: never late, however long ago.
+    withdrawn = _complaint(org, "撤回", now=utcnow() - dt.timedelta(minutes=30))
+    engine.close(withdrawn.id, org["operator"], "买家撤回", now=utcnow() - dt.timedelta(minutes=25))
     auth.login(org["head_service"])
     _header, rows = _sheet(client, "/work-orders/export.xlsx?tab=all")
     assert (rows[late.number]["首次响应超时"], rows[late.number]["解决超时"]) == ("是", "否")
     assert (rows[fresh.number]["首次响应超时"], rows[fresh.number]["解决超时"]) == ("否", "否")
+    assert (rows[withdrawn.number]["首次响应超时"], rows[withdrawn.number]["解决超时"]) == ("否", "否")
     _header, rows = _sheet(client, "/work-orders/export.xlsx?tab=all&breached=1")
     assert list(rows) == [late.number]
 
