@@ -140,8 +140,13 @@ def test_post_opens_a_case_with_its_timeline(client, org):
     # A task order to a person, its deadline in the office's time.
     deadline = (dt.datetime.now() + dt.timedelta(days=3)).replace(microsecond=0).isoformat()
     response = client.post("/api/work-orders", headers=bearer(org["operator"]), json={
-        "kind": "task", "title": "双12主图 5 张", "assignee": "designer", "deadline": deadline})
+        "kind": "task", "title": "双12主图 5 张", "assignee": "designer", "deadline": deadline,
+        "departments": ["运营推广部", "客服部"]})
     assert response.status_code == 201 and response.get_json()["assignee"]["username"] == "designer"
+    task = WorkOrder.get(WorkOrder.number == response.get_json()["number"])
+    assert {d.department_id for d in task.departments} == {org["ops"].id, org["service"].id}
+    # Given in office time (Asia/Shanghai): stored 8 hours earlier, in UTC.
+    assert task.deadline == dt.datetime.fromisoformat(deadline) - dt.timedelta(hours=8)
 
 
 @pytest.mark.parametrize("data,field,message", [
@@ -152,6 +157,7 @@ def test_post_opens_a_case_with_its_timeline(client, org):
     ({"kind": "complaint", "title": "投诉", "assignee": "nobody"}, "assignee", None),
     ({"kind": "complaint", "title": "投诉", "queue": "没有这个部门"}, "queue", None),
     ({"kind": "task", "title": "主图", "queue": "设计策划部", "deadline": "明天"}, "deadline", None),
+    ({"kind": "complaint", "title": "投诉", "queue": "客服部", "departments": ["客服部", "无"]}, "departments", None),
     ({"kind": "other", "title": "问一下", "queue": "设计策划部", "order_no": "123"}, "order_no",
      "只有处理订单的同事可以关联订单"),
 ])

@@ -171,6 +171,11 @@ def _open(user: User, data: dict):
         queue = Department.get_or_none(Department.name == department)
         if queue is None:
             raise WorkOrderError(_("No department has this name."), "queue")
+    names = data.get("departments") or []
+    names = {str(n).strip() for n in (names if isinstance(names, list) else [names]) if str(n).strip()}
+    related = list(Department.select().where(Department.name.in_(list(names)))) if names else []
+    if len(related) != len(names):
+        raise WorkOrderError(_("No department has this name."), "departments")
     number = str(data.get("order_no") or "").strip()
     if number:
         # As on the form: only those who work orders may probe order numbers.
@@ -180,15 +185,15 @@ def _open(user: User, data: dict):
         if order is None:
             raise WorkOrderError(_("No order has this number."), "order_no")
     return engine.open_order(user, str(data.get("kind") or ""), str(data.get("title") or ""),
-                             str(data.get("body") or ""), assignee=assignee, queue=queue,
+                             str(data.get("body") or ""), assignee=assignee, queue=queue, departments=related,
                              priority=str(data.get("priority") or "normal"), deadline=_deadline(data.get("deadline")),
                              order=order)
 
 
 @bp.route("/work-orders", methods=["POST"])
 def work_order_create():
-    """POST (JSON {kind, title, body, assignee (username) or queue (department name), priority,
-    deadline (task orders), order_no}): open a work order as the token's owner. 201 with the order,
+    """POST (JSON {kind, title, body, assignee (username) or queue (department name), departments
+    (related departments' names), priority, deadline (task orders), order_no}): open a work order as the token's owner. 201 with the order,
     422 with {"errors": [{"field", "reason"}]}, 400 not a JSON object, 401 no token."""
     user, refusal = _authorized()
     if refusal is not None:
