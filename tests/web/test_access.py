@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import hx
+from tests.web.test_api_workorders import WORK_ORDER_TOKEN_ENDPOINTS
 from tests.web.test_mainline_privacy import MAINLINE_ENDPOINTS, MAINLINE_URLS, OTHER_ENDPOINTS
 from tests.web.test_order_privacy import ORDER_ENDPOINTS, TOKEN_ENDPOINTS
 
@@ -140,7 +141,10 @@ def test_the_list_covers_every_admin_endpoint(app):
     signed_in |= {"workorders.index", "workorders.new", "workorders.show", "workorders.act", "workorders.file",
                   "workorders.export_list"}
     # Order URLs are 404 for those who may not work orders: test_order_privacy covers them.
-    assert known == ADMIN_ENDPOINTS | public | signed_in | ORDER_ENDPOINTS | TOKEN_ENDPOINTS
+    # The work-order API answers by token only (401 without), 404 for an order the token's owner
+    # may not see (tests/web/test_api_workorders.py).
+    assert known == (ADMIN_ENDPOINTS | public | signed_in | ORDER_ENDPOINTS | TOKEN_ENDPOINTS
+                     | WORK_ORDER_TOKEN_ENDPOINTS)
 
 
 @pytest.mark.parametrize("method,url", ADMIN_URLS + SIGNED_IN_URLS)

@@ -11,6 +11,7 @@ import pytest
 from office.models.orders import ImportBatch, Order
 from tests.conftest import hx
 from tests.order_factories import ADDRESS, PHONE, make_order, make_shop, order_people
+from tests.web.test_api_workorders import WORK_ORDER_TOKEN_ENDPOINTS
 
 # (method, url): {order} an order, {line} one of its lines, {rule} a routing rule, {token} an API token,
 # {batch} an import batch.
@@ -88,7 +89,8 @@ def world(app):
 def test_the_list_covers_every_orders_endpoint(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
                  if rule.endpoint.startswith(("orders.", "api."))}
-    assert endpoints == ORDER_ENDPOINTS | TOKEN_ENDPOINTS
+    # The work-order API follows the work-order visibility rule instead (test_api_workorders).
+    assert endpoints == ORDER_ENDPOINTS | TOKEN_ENDPOINTS | WORK_ORDER_TOKEN_ENDPOINTS
 
 
 @pytest.mark.parametrize("method,url", ORDER_URLS)

@@ -69,24 +69,35 @@ def _results(shop: Shop, order_nos: list[str]) -> list[dict]:
     ]
 
 
+def bearer_user():
+    """(the token's owner, None) for a request with a token in force, else (None, the 401
+    answer). Shared by every token endpoint (office/api/views/workorders.py too)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, presented = header.partition(" ")
+    if scheme.lower() != "bearer" or not presented.strip():
+        return None, _unauthorized(_("Send your API token as Authorization: Bearer <token>."), invalid=False)
+    token = authenticate(presented)
+    if token is None:
+        return None, _unauthorized(_("This API token is unknown or has been revoked."), invalid=True)
+    return token.user, None
+
+
+def user_locale(user) -> str:
+    return user.locale if supported(user.locale) else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 @bp.route("/orders", methods=["POST"])
 def orders():
     """POST (JSON): create or update orders. 201 when some were created, else 200, with the
     import report and each order's status and queue. 400 bad JSON or invalid orders (nothing
     saved), 401 no or bad token, 403 the token's owner may not work orders, 413 too many
     orders in one call, 503 when colliding saves kept failing (Retry-After)."""
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, presented = header.partition(" ")
-    if scheme.lower() != "bearer" or not presented.strip():
-        return _unauthorized(_("Send your API token as Authorization: Bearer <token>."), invalid=False)
-    token = authenticate(presented)
-    if token is None:
-        return _unauthorized(_("This API token is unknown or has been revoked."), invalid=True)
-    user = token.user
+    user, refusal = bearer_user()
+    if refusal is not None:
+        return refusal
     if not user.is_active or not can_work_orders(user):
         return _refuse(403, _("The owner of this token may not work orders."))
-    locale = user.locale if supported(user.locale) else current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale):
+    with force_locale(user_locale(user)):
         return _receive(user)
 
 
