@@ -107,7 +107,7 @@ def new():
     form_error = None
     source = _source(me, form)
     if request.method == "GET" and source:
-        form.process(data=source)
+        form.process(data={"priority": PRIORITY_NORMAL, **source})
     if request.method == "POST" and form.validate_on_submit():
         uploads = []
         try:

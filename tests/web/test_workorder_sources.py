@@ -45,7 +45,7 @@ def test_a_post_prefills_the_task_order_and_the_two_link_each_other(client, auth
     assert page.status_code == 200
     assert 'value="双12主图 5 张"' in html and "&gt; 尺寸 800x800，周五前" in html
     assert f"/feed/{post.id}" in html and '<option selected value="task">' in html
-    assert _checked(html, org["design"].id)
+    assert _checked(html, org["design"].id) and '<option selected value="normal">' in html
     assert re.search(rf'name="source_post"[^>]*value="{post.id}"|value="{post.id}"[^>]*name="source_post"', html)
     response = client.post("/work-orders/new", data={
         "kind": "task", "title": "双12主图 5 张", "body": "见动态", "assignee": "0", "queue": str(org["design"].id),
