@@ -11,6 +11,7 @@ from office.departments.tree import all_departments, descendant_ids
 from office.feed.visibility import visible_posts
 from office.models.feed import Attachment, Comment, Post, PostLike, PostMention, PostRecipient
 from office.models.people import Department, User
+from office.workorders.sources import orders_for_posts
 
 FILTERS = ("all", "mine", "mentions", "department")
 COMMENTS_SHOWN = 3
@@ -52,7 +53,7 @@ def feed(user: User, show: str = "all", department_id: int | None = None, before
 class Card:
     """What one post card needs beyond the post row, for the viewer."""
 
-    __slots__ = ("post", "liked", "attachments", "comments", "reminder", "confirmed", "reminded")
+    __slots__ = ("post", "liked", "attachments", "comments", "reminder", "confirmed", "reminded", "work_orders")
 
     def __init__(self, post):
         self.post = post
@@ -62,10 +63,12 @@ class Card:
         self.reminder = None  # the viewer's PostRecipient row, if they were asked to read
         self.confirmed = 0  # for the author: how many confirmed
         self.reminded = 0  # for the author: how many were asked
+        self.work_orders = []  # task orders turned from it that the viewer may see ("已转任务单")
 
 
 def cards(posts, viewer: User, all_comments: bool = False) -> list[Card]:
-    """Decorate posts for ``viewer``: five queries whatever the number of posts."""
+    """Decorate posts for ``viewer``: six queries whatever the number of posts (plus the
+    department tree for work-order visibility, read once per request)."""
     result = [Card(p) for p in posts]
     if not result:
         return result
@@ -86,6 +89,8 @@ def cards(posts, viewer: User, all_comments: bool = False) -> list[Card]:
         if card.post.author_id == viewer.id:
             card.reminded += 1
             card.confirmed += row.confirmed_at is not None
+    for post_id, orders in orders_for_posts(viewer, ids).items():
+        by_id[post_id].work_orders = orders
     return result
 
 

@@ -16,7 +16,8 @@ from peewee import (
 )
 
 from office.models.base import BaseModel, utcnow
-from office.models.mainlines import Mainline
+from office.models.feed import Post
+from office.models.mainlines import Mainline, Node
 from office.models.orders import Order
 from office.models.people import Department, User
 
@@ -110,6 +111,9 @@ class WorkOrder(BaseModel):
     paused_at = DateTimeField(null=True)
     response_level = IntegerField(default=0)
     resolve_level = IntegerField(default=0)
+    # What it was turned from ("转为任务单" on a feed card or a mainline node); shown as a link both ways.
+    source_post = ForeignKeyField(Post, null=True, backref="+", on_delete="SET NULL")
+    source_node = ForeignKeyField(Node, null=True, backref="+", on_delete="SET NULL")
 
     class Meta:
         table_name = "work_orders"

@@ -190,7 +190,7 @@ def _number(order_id: int, now: dt.datetime) -> str:
 def open_order(requester: User, kind: str, title: str, body: str = "", assignee: User | None = None,
                queue: Department | None = None, departments=(), priority: str = PRIORITY_NORMAL,
                deadline: dt.datetime | None = None, order: Order | None = None, mainline: Mainline | None = None,
-               stored_files=(), now: dt.datetime | None = None) -> Outcome:
+               stored_files=(), source_post: int | None = None, source_node: int | None = None, now: dt.datetime | None = None) -> Outcome:
     """Open a work order for a person or a department's queue. Its clocks start now (a task
     order's resolution is due at its deadline, which it must have)."""
     now = now or utcnow()
@@ -215,7 +215,7 @@ def open_order(requester: User, kind: str, title: str, body: str = "", assignee:
             number=f"new-{uuid.uuid4().hex[:16]}", kind=kind, title=title, body=linked_body, requester=requester.id,
             assignee=assignee.id if assignee else None, queue=queue.id if queue else None, priority=priority,
             deadline=deadline, order=order.id if order else None, mainline=mainline.id if mainline else None,
-            created_at=now, updated_at=now, response_due_at=response_due, resolve_due_at=resolve_due)
+            source_post=source_post, source_node=source_node, created_at=now, updated_at=now, response_due_at=response_due, resolve_due_at=resolve_due)
         # The number comes from the id, so two orders opened at once never take the same one.
         _save(row, now, number=_number(row.id, now))
         related = {d.id for d in departments} - {queue.id if queue else None}

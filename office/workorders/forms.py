@@ -3,7 +3,7 @@ POSTs of ``action`` with a comment or reason (views.act), each checked by the en
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -32,6 +32,9 @@ class NewWorkOrderForm(Form):
     priority = SelectField(_l("Priority level"), validators=[DataRequired()])
     deadline = DateTimeLocalField(_l("Deadline (task orders)"), format=LOCAL_FORMATS, validators=[Optional()])
     order_no = StringField(_l("Order number (optional)"), validators=[Optional(), Length(max=64)])
+    # "转为任务单": the post or mainline node it is turned from (checked again on submit).
+    source_post = HiddenField()
+    source_node = HiddenField()
 
 
 class FilterForm(Form):

@@ -53,7 +53,7 @@ from office.models.workorders import (
     WorkOrderWatcher,
 )
 from office.orders.access import can_work_orders
-from office.workorders import queries, sla, visibility
+from office.workorders import queries, sla, sources, visibility
 
 KIND_LABELS = {
     KIND_TASK: _l("Task order"), KIND_RETURN: _l("Return goods"), KIND_EXCHANGE: _l("Exchange"),
@@ -166,4 +166,6 @@ def detail_context(user: User, order_id: int) -> dict:
         "department_options": department_choices() if "transfer" in actions else [],
         # The order link leads where the viewer may go: only those who work orders open it.
         "can_open_order": bool(order.order_id) and can_work_orders(user),
+        # "来自动态 / 来自主线节点": only a source the viewer may see (else nothing).
+        "source": sources.source_of(user, order),
     }

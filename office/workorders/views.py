@@ -25,7 +25,7 @@ from office.models.workorders import KINDS, PRIORITIES, PRIORITY_NORMAL, STATUSE
 from office.orders.access import can_work_orders
 from office.rules import NotFound
 from office.uploads import UploadError, check_and_store, discard, send_stored
-from office.workorders import engine, export, live, pages, queries, sla
+from office.workorders import engine, export, live, pages, queries, sla, sources
 from office.workorders.engine import WorkOrderError
 from office.workorders.forms import FilterForm, NewWorkOrderForm
 from tasks import notify as notify_tasks
@@ -121,10 +121,15 @@ def _form() -> NewWorkOrderForm:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """GET: the form; POST: open the order (303 to it), or the form again with the refusal (422)."""
+    """GET: the form (?post=ID or ?node=ID: a task order turned from a feed post or a mainline
+    node, prefilled; 404 for one the user may not see); POST: open the order (303 to it), or the
+    form again with the refusal (422)."""
     me = access.me()
     form = _form()
     form_error = None
+    source = _source(me, form)
+    if request.method == "GET" and source:
+        form.process(data={"priority": PRIORITY_NORMAL, **source})
     if request.method == "POST" and form.validate_on_submit():
         uploads = []
         try:
@@ -143,7 +148,9 @@ def new():
             uploads = check_and_store(request.files.getlist("files"))
             outcome = engine.open_order(me, form.kind.data, form.title.data, form.body.data, assignee=assignee,
                                         queue=queue, departments=related, priority=form.priority.data,
-                                        deadline=deadline, order=order, stored_files=uploads)
+                                        deadline=deadline, order=order, stored_files=uploads,
+                                        mainline=source.get("mainline"), source_post=source.get("source_post"),
+                                        source_node=source.get("source_node"))
         except (WorkOrderError, UploadError) as error:
             discard(u.stored_name for u in uploads)
             target = getattr(form, getattr(error, "field", "") or "", None)
@@ -159,6 +166,26 @@ def new():
                            can_link_orders=can_work_orders(me))
     status = 422 if request.method == "POST" else 200
     return htmx.render("workorders/new.html", status=status, form=form, can_link_orders=can_work_orders(me))
+
+
+def _source(me, form: NewWorkOrderForm) -> dict:
+    """The prefill of a task order turned from a post (?post=) or a node (?node=), with the source
+    ids the form carries back on submit; {} for neither. 404 for a source ``me`` may not see."""
+    values = request.form if request.method == "POST" else request.args
+    post_id = values.get("source_post" if request.method == "POST" else "post", "")
+    node_id = values.get("source_node" if request.method == "POST" else "node", "")
+    try:
+        if post_id.isdigit():
+            post = sources.visible_post(me, int(post_id))
+            data = sources.from_post(post, url_for("feed.show", post_id=post.id, _external=True))
+            return {**data, "source_post": post.id}
+        if node_id.isdigit():
+            mainline, node = sources.visible_node(me, int(node_id))
+            link = url_for("mainlines.node", mainline_id=mainline.id, node_id=node.id, _external=True)
+            return {**sources.from_node(mainline, node, link), "source_node": node.id, "mainline": mainline}
+    except NotFound:
+        abort(404)
+    return {}
 
 
 def _visible_or_404(order_id: int):

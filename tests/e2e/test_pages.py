@@ -81,6 +81,8 @@ DIRECTOR_PAGES = {
     "approvals": "/approvals/", "approval-forms": "/approvals/new", "approval-ad-spend": "/approvals/new/ad_spend",
     "approval-general": "/approvals/new/general", "approval-expense": "/approvals/new/expense",
     "approval-delegation": "/approvals/delegation",
+    # 转为任务单: the new-order form prefilled from a mainline node and from a post.
+    "work-order-from-node": "/work-orders/new?node=5", "work-order-from-post": "/work-orders/new?post=1",
 }
 
 

@@ -49,3 +49,24 @@ def test_a_complaint_is_opened_claimed_delivered_and_accepted_on_phones(browser,
     expect(opener.locator(".wo-events")).to_contain_text("验收通过")
     for context in contexts:
         context.close()
+
+
+def test_a_post_is_turned_into_a_task_order_on_a_phone(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    login(page, "hejing")
+    page.get_by_label("有什么新动态？").fill("双12主图 5 张\n尺寸 800x800，周五前交")
+    page.get_by_role("button", name="发布").click()
+    card = page.locator("article.post", has_text="双12主图 5 张").first
+    expect(card).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    card.get_by_role("link", name="转为任务单").click()
+    expect(page.get_by_label("标题")).to_have_value("双12主图 5 张")
+    page.get_by_label("或交给部门（待领取）").select_option(label="设计策划部")
+    page.get_by_label("截止时间（任务单必填）").fill("2099-12-11T18:00")
+    page.get_by_role("button", name="提交工单").click()
+    expect(page.locator(".wo-facts")).to_contain_text("来自动态")
+    number = page.locator("#wo-summary-title").inner_text().strip()
+    page.locator("#wo-source").click()
+    expect(page.locator("article.post").first).to_contain_text(f"已转任务单 {number}")
+    context.close()

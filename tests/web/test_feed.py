@@ -344,8 +344,9 @@ def test_post_page_query_count_is_fixed(client, auth, company):
     post = create_post(company["lead"], "讨论", remind=[company["runner"]], needs_confirmation=True).post
     auth.login(company["lead"])
     client.get(f"/feed/{post.id}")
-    # + the navigation's check of who works orders (office/orders/access.py).
-    with assert_query_count(11) as counter:
+    # + the navigation's check of who works orders (office/orders/access.py)
+    # + the task orders turned from the post ("已转任务单").
+    with assert_query_count(12) as counter:
         client.get(f"/feed/{post.id}")
     for n in range(8):
         add_comment(post, make_user(), f"评论{n}")

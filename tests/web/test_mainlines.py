@@ -279,8 +279,9 @@ def test_mainline_page_query_count(client, auth, company):
     auth.login(director)
     client.get(f"/mainlines/{mainline.id}")
     # session user, live cursor, the mainline, the viewer's role, departments (visibility), one page of
-    # posts and four for their cards, phases, nodes, dependencies, the timeline, the badge
-    with assert_query_count(15) as counter:
+    # posts and four for their cards, phases, nodes, dependencies, the timeline, the badge, and the
+    # task orders turned from the page's posts ("已转任务单", one for the page)
+    with assert_query_count(16) as counter:
         client.get(f"/mainlines/{mainline.id}")
     for n in range(5):
         progress.post_progress(mainline, director, f"进度 {n + 2}")

@@ -25,6 +25,7 @@ from office.mainlines.forms import AssignForm, NodeForm
 from office.mainlines.nodes import ActualNeeded, NodeError
 from office.models.mainlines import Member, Node, NodeDependency, Phase
 from office.models.people import Department, User
+from office.workorders.sources import orders_for_node
 from tasks import notify as notify_tasks
 
 BOARD_ID = "mainline-board"
@@ -78,7 +79,8 @@ def _node_page(mainline, node_id: int, assign_form: AssignForm | None = None, st
     return htmx.render("mainlines/node.html", partial="mainlines/_node.html", status=status,
                        mainline=mainline, board=board, node=node, phase=column.phase, tab="board",
                        my_role=access.role_in(me(), mainline), assign_form=assign_form,
-                       card_target=f"node-{node.id}", heading=3, **context)
+                       card_target=f"node-{node.id}", heading=3,
+                       node_work_orders=orders_for_node(me(), node.id), **context)
 
 
 def _after_change(mainline, node_id: int | None = None):
