@@ -111,7 +111,12 @@ def test_the_composer_is_compact_previews_files_and_posts_them(browser, live_ser
     box = page.get_by_label("有什么新动态？")
     before = box.bounding_box()["height"]
     box.fill("新主图定稿，请看附件")
-    assert box.bounding_box()["height"] > before  # the box grows once it is used
+    # The box grows once it is used, through a 0.15 s CSS transition: wait for it rather than read
+    # the height at the transition's first frame (that read made this test flaky).
+    box.evaluate("(el, before) => new Promise((done, fail) => { const t0 = performance.now();"
+                 " (function check() { if (el.getBoundingClientRect().height > before) done();"
+                 " else if (performance.now() - t0 > 3000) fail(new Error('the box did not grow'));"
+                 " else requestAnimationFrame(check); })(); })", before)
     composer.get_by_role("button", name="发布").click()
     card = page.locator("article.post", has_text="新主图定稿")
     expect(card).to_be_visible()
